@@ -1,0 +1,328 @@
+package dev.blockedtime.bootstrap;
+
+/**
+ * The entry points that advice inlined into {@code java.util.concurrent} calls, and the state
+ * machine that turns a thread's parks into one wait per operation.
+ *
+ * <p>Cost model: operations that do not wait never reach this class except through {@link
+ * #opEnter}/{@link #opExit} on the blocking methods (a thread-local read and two field writes).
+ * Everything else runs only on paths that park: the synchronizer's slow acquire, condition waits,
+ * and the parks of rendezvous queues.
+ *
+ * <p>How one operation becomes one point: the entry advice of a blocking queue method marks the
+ * thread as inside that operation. The first park that belongs to the same queue (its lock, its
+ * conditions, its transferer) opens the wait; later parks of the same operation extend it; the
+ * operation's exit closes it and records once. A park on a queue's internal lock outside any
+ * blocking operation (an untimed {@code offer} or {@code poll} under contention) is a wait of its
+ * own, operation {@code unknown}, state {@code contended}.
+ *
+ * <p>Every method here catches everything: advice must never throw into the application.
+ */
+public final class BlockedTime {
+  private static final ThreadLocal<ThreadState> STATE =
+      ThreadLocal.withInitial(() -> new ThreadState(Thread.currentThread()));
+
+  private static volatile Settings settings = Settings.defaults();
+  private static volatile Recorder recorder;
+
+  private BlockedTime() {}
+
+  /** Applies the settings; called once at start-up, before any advice is installed. */
+  public static void configure(Settings newSettings) {
+    settings = newSettings;
+    Resources.configure(newSettings);
+  }
+
+  public static Settings settings() {
+    return settings;
+  }
+
+  /** Starts recording into {@code newRecorder}; waits that end before this are dropped. */
+  public static void start(Recorder newRecorder) {
+    recorder = newRecorder;
+  }
+
+  // ---------------------------------------------------------------- resources
+
+  /** Constructor exit of a queue class; {@code type} is that class's simple name. */
+  public static void queueCreated(Object queue, String type) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.busy || s.ignored) {
+        return;
+      }
+      s.busy = true;
+      try {
+        Resources.registerQueue(queue, type);
+      } finally {
+        s.busy = false;
+      }
+    } catch (Throwable t) {
+      failed("register", t);
+    }
+  }
+
+  // ---------------------------------------------------------------- blocking operations
+
+  /**
+   * Entry of a blocking queue method. Returns the thread's state when this is the outermost
+   * blocking operation on the thread (its exit must then call {@link #opExit}), else null.
+   */
+  public static ThreadState opEnter(Object queue, String method) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.opQueue != null || s.busy || s.ignored) {
+        return null;
+      }
+      s.opQueue = queue;
+      s.opMethod = method;
+      return s;
+    } catch (Throwable t) {
+      failed("op", t);
+      return null;
+    }
+  }
+
+  /**
+   * Exit of the blocking method whose entry returned {@code s}. {@code gaveUp} is true when a
+   * timed variant returned its timeout value (false or null).
+   */
+  public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp) {
+    try {
+      String method = s.opMethod;
+      s.opQueue = null;
+      s.opMethod = null;
+      s.opRegistration = null;
+      if (!s.open) {
+        return;
+      }
+      String outcome =
+          thrown instanceof InterruptedException
+              ? Outcome.INTERRUPTED
+              : (thrown == null && gaveUp ? Outcome.TIMEOUT : Outcome.OK);
+      finish(s, Ops.snake(method), outcome);
+    } catch (Throwable t) {
+      failed("op", t);
+    }
+  }
+
+  // ---------------------------------------------------------------- slow paths
+
+  /**
+   * Entry of a primitive that is about to wait on {@code blocker}: the synchronizer's slow acquire
+   * or a condition wait. Returns the state to pass to {@link #waitEnd}, or null.
+   */
+  public static ThreadState waitBegin(Object blocker) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.depth > 0) {
+        s.depth++; // a condition wait re-acquiring its lock: part of the wait already open
+        return s;
+      }
+      return begin(s, blocker, false);
+    } catch (Throwable t) {
+      failed("wait", t);
+      return null;
+    }
+  }
+
+  /**
+   * Exit of the primitive whose {@link #waitBegin} returned {@code s}. {@code result}: positive
+   * when it went through, 0 when it timed out, negative when interrupted.
+   */
+  public static void waitEnd(ThreadState s, int result) {
+    try {
+      if (--s.depth > 0) {
+        return;
+      }
+      s.endNanos = System.nanoTime();
+      if (result == 0) {
+        s.timedOut = true;
+      }
+      if (s.standalone) {
+        finish(
+            s,
+            s.waitOp,
+            result < 0 ? Outcome.INTERRUPTED : (result == 0 ? Outcome.TIMEOUT : Outcome.OK));
+      }
+    } catch (Throwable t) {
+      failed("wait", t);
+    }
+  }
+
+  /**
+   * {@code LockSupport.setCurrentBlocker}: rendezvous queues announce the start of a park with a
+   * blocker and its end with null.
+   */
+  public static void currentBlocker(Object blocker) {
+    try {
+      ThreadState s = STATE.get();
+      if (blocker == null) {
+        if (s.transferSegment) {
+          s.transferSegment = false;
+          waitEnd(s, 1);
+        }
+        return;
+      }
+      if (s.depth == 0 && begin(s, blocker, true) != null) {
+        s.transferSegment = true;
+      }
+    } catch (Throwable t) {
+      failed("wait", t);
+    }
+  }
+
+  /** Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link #waitEnd}. */
+  public static ThreadState parkBegin(Object blocker) {
+    try {
+      if (blocker == null) {
+        return null;
+      }
+      ThreadState s = STATE.get();
+      return s.depth == 0 ? begin(s, blocker, true) : null;
+    } catch (Throwable t) {
+      failed("wait", t);
+      return null;
+    }
+  }
+
+  private static ThreadState begin(ThreadState s, Object blocker, boolean transferOnly) {
+    if (s.busy || s.ignored) {
+      return null;
+    }
+    Registration r = Resources.lookup(blocker);
+    if (r == null || r.role == Registration.OWNER) {
+      return null;
+    }
+    if (transferOnly != (r.role == Registration.TRANSFER)) {
+      return null;
+    }
+    long now = System.nanoTime();
+    if (s.opQueue != null) {
+      Registration op = s.opRegistration;
+      if (op == null) {
+        op = Resources.lookup(s.opQueue);
+        s.opRegistration = op;
+      }
+      if (op != null && op.token == r.token) {
+        String opName = Ops.snake(s.opMethod);
+        if (!s.open) {
+          open(s, r.name, opName, now, false);
+        }
+        addRole(s, r.role, opName);
+        s.depth = 1;
+        return s;
+      }
+    }
+    if (s.open) {
+      return null; // another resource's park inside an operation that already waits
+    }
+    open(s, r.name, Ops.UNKNOWN, now, true);
+    addRole(s, r.role, Ops.UNKNOWN);
+    s.depth = 1;
+    return s;
+  }
+
+  private static void open(ThreadState s, ResourceName name, String op, long now, boolean standalone) {
+    s.open = true;
+    s.standalone = standalone;
+    s.startNanos = now;
+    s.endNanos = 0;
+    s.timedOut = false;
+    s.role = -1;
+    s.waitOp = op;
+    s.waitStartNanos = now;
+    s.waitState = QueueState.CONTENDED;
+    s.waitName = name; // last: publishes the fields above to the gauge collector
+    InProgressWaits.add(s);
+  }
+
+  /** A wait for space, an element or a partner outranks contention on the queue's lock. */
+  private static void addRole(ThreadState s, byte role, String op) {
+    if (role == Registration.LOCK || s.role == Registration.NOT_FULL || s.role == Registration.NOT_EMPTY) {
+      if (s.role < 0) {
+        s.role = role;
+      }
+      return;
+    }
+    if (role == Registration.TRANSFER) {
+      role = Ops.isConsumer(op) ? Registration.NOT_EMPTY : Registration.NOT_FULL;
+    }
+    s.role = role;
+    s.waitState = QueueState.of(role);
+  }
+
+  private static void finish(ThreadState s, String op, String outcome) {
+    ResourceName name = s.waitName;
+    long start = s.startNanos;
+    long end = s.endNanos != 0 ? s.endNanos : System.nanoTime();
+    String state = QueueState.of(s.role);
+    s.waitName = null;
+    s.waitOp = null;
+    s.waitState = null;
+    InProgressWaits.remove(s);
+    s.open = false;
+    s.standalone = false;
+    s.depth = 0;
+    s.transferSegment = false;
+    Recorder r = recorder;
+    if (r == null || name == null) {
+      return;
+    }
+    long duration = Math.max(0, end - start);
+    Settings cfg = settings;
+    s.busy = true;
+    try {
+      Frames.StackInfo stack = null;
+      boolean first = false;
+      if (duration >= cfg.stackThresholdNanos) {
+        stack = Frames.waitingStack(cfg.stackDepth);
+        if (stack != null) {
+          StackTable.Seen seen = StackTable.see(stack.hash);
+          first = seen == StackTable.Seen.FIRST;
+          if (seen == StackTable.Seen.OVERFLOW) {
+            stack = null;
+          }
+        }
+      }
+      r.record(new WaitEvent(name, op, state, outcome, start, duration, stack, first, s.thread));
+    } catch (Throwable t) {
+      failed("record", t);
+    } finally {
+      s.busy = false;
+    }
+  }
+
+  private static void failed(String where, Throwable t) {
+    Log.once("failure." + where, "internal error in blocked-time (" + where + "); the application is not affected", t);
+  }
+
+  /** {@code jvm.blocked.outcome} values. */
+  public static final class Outcome {
+    public static final String OK = "ok";
+    public static final String TIMEOUT = "timeout";
+    public static final String INTERRUPTED = "interrupted";
+
+    private Outcome() {}
+  }
+
+  /** {@code jvm.queue.state} values. */
+  public static final class QueueState {
+    public static final String FULL = "full";
+    public static final String EMPTY = "empty";
+    public static final String CONTENDED = "contended";
+
+    private QueueState() {}
+
+    static String of(byte role) {
+      switch (role) {
+        case Registration.NOT_FULL:
+          return FULL;
+        case Registration.NOT_EMPTY:
+          return EMPTY;
+        default:
+          return CONTENDED;
+      }
+    }
+  }
+}

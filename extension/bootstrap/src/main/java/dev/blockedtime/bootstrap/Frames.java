@@ -1,0 +1,153 @@
+package dev.blockedtime.bootstrap;
+
+import java.lang.StackWalker.StackFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Stack walks: the allocation site of a resource, and the stack of a waiting thread with its
+ * stable hash. Walks cost microseconds, so callers use them only on rare paths (construction of a
+ * resource, waits at least as long as the stack threshold).
+ */
+public final class Frames {
+  /** What {@link #allocationSite()} returns for a resource created by the agent or this extension. */
+  public static final String AGENT_OWNED = "\u0000agent";
+
+  private static final StackWalker WALKER = StackWalker.getInstance();
+  private static final int MAX_SITE_DEPTH = 64;
+  // The extension's own packages (not dev.blockedtime.* at large: demos and tests live there).
+  private static final String OWN_CORE = "dev.blockedtime.bootstrap.";
+  private static final String OWN_EXTENSION = "dev.blockedtime.javaagent.";
+
+  // Classes whose frames belong to the waiting operation itself; the stack hash starts at the
+  // first frame below them, i.e. at the caller of the operation the application made.
+  private static final String[] WAIT_MACHINERY = {
+    "java.util.concurrent.locks.",
+    "java.util.concurrent.ArrayBlockingQueue",
+    "java.util.concurrent.LinkedBlockingQueue",
+    "java.util.concurrent.LinkedBlockingDeque",
+    "java.util.concurrent.PriorityBlockingQueue",
+    "java.util.concurrent.DelayQueue",
+    "java.util.concurrent.SynchronousQueue",
+    "java.util.concurrent.LinkedTransferQueue",
+    "java.util.concurrent.CountDownLatch",
+    "java.util.concurrent.CyclicBarrier",
+    "java.util.concurrent.Phaser",
+    "java.util.concurrent.Semaphore",
+    "java.util.concurrent.ForkJoinPool",
+    "java.util.AbstractQueue",
+  };
+
+  private Frames() {}
+
+  static boolean isJdk(String className) {
+    return className.startsWith("java.")
+        || className.startsWith("javax.")
+        || className.startsWith("jdk.")
+        || className.startsWith("sun.")
+        || className.startsWith("com.sun.");
+  }
+
+  static boolean isAgent(String className) {
+    return className.startsWith("io.opentelemetry.javaagent.") || isOwn(className);
+  }
+
+  static boolean isOwn(String className) {
+    return className.startsWith(OWN_CORE) || className.startsWith(OWN_EXTENSION);
+  }
+
+  static boolean isWaitMachinery(String className) {
+    for (String prefix : WAIT_MACHINERY) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String format(StackFrame frame) {
+    return frame.getClassName() + "." + frame.getMethodName() + ":" + frame.getLineNumber();
+  }
+
+  /**
+   * The first frame of the current thread outside the JDK, the agent and this extension, as
+   * {@code class.method:line}; {@link #AGENT_OWNED} when the first frame outside the JDK is the
+   * agent's or ours; {@code null} when no such frame exists (a resource the JDK made for itself).
+   */
+  public static String allocationSite() {
+    return WALKER.walk(Frames::allocationSite);
+  }
+
+  static String allocationSite(Stream<StackFrame> frames) {
+    Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator();
+    boolean leadingOwn = true;
+    while (it.hasNext()) {
+      StackFrame frame = it.next();
+      String cls = frame.getClassName();
+      if (leadingOwn && isOwn(cls)) {
+        continue; // our own hook frames at the top of the stack
+      }
+      leadingOwn = false;
+      if (isJdk(cls)) {
+        continue;
+      }
+      return isAgent(cls) ? AGENT_OWNED : format(frame);
+    }
+    return null;
+  }
+
+  /**
+   * The waiting thread's stack from the caller of the blocking operation, at most {@code depth}
+   * frames, or null if nothing is left after the operation's own frames.
+   */
+  public static StackInfo waitingStack(int depth) {
+    List<String> lines = WALKER.walk(s -> waitingFrames(s, depth));
+    return lines.isEmpty() ? null : StackInfo.of(lines);
+  }
+
+  static List<String> waitingFrames(Stream<StackFrame> frames, int depth) {
+    List<String> lines = new ArrayList<>(depth);
+    Iterator<StackFrame> it = frames.iterator();
+    boolean skipping = true;
+    while (it.hasNext() && lines.size() < depth) {
+      StackFrame frame = it.next();
+      String cls = frame.getClassName();
+      if (skipping && (isOwn(cls) || isWaitMachinery(cls))) {
+        continue;
+      }
+      skipping = false;
+      lines.add(format(frame));
+    }
+    return lines;
+  }
+
+  /** A stack as text and its stable hash. */
+  public static final class StackInfo {
+    public final String hash;
+    public final String text;
+
+    private StackInfo(String hash, String text) {
+      this.hash = hash;
+      this.text = text;
+    }
+
+    static StackInfo of(List<String> lines) {
+      String text = String.join("\n", lines);
+      return new StackInfo(hash(text), text);
+    }
+
+    /** FNV-1a, 64 bits, over the UTF-8 text: stable across JVMs and restarts. */
+    static String hash(String text) {
+      long h = 0xcbf29ce484222325L;
+      for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+        h ^= (b & 0xff);
+        h *= 0x100000001b3L;
+      }
+      String hex = Long.toHexString(h);
+      return "0000000000000000".substring(hex.length()) + hex;
+    }
+  }
+}

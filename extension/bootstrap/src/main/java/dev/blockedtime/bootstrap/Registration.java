@@ -1,0 +1,33 @@
+package dev.blockedtime.bootstrap;
+
+/**
+ * What the registry knows about an object a thread can wait on: the resource it belongs to and
+ * the role it plays there. Never references the resource itself (the registry's keys are weak, and
+ * a value that reached its key would keep it alive); {@link #token} identifies the resource.
+ */
+final class Registration {
+  /** The resource object itself (a queue); waits never name it as their blocker, except LTQ. */
+  static final byte OWNER = 0;
+  /** The resource's internal lock: a wait here is contention. */
+  static final byte LOCK = 1;
+  /** A producer waits here for space. */
+  static final byte NOT_FULL = 2;
+  /** A consumer waits here for an element. */
+  static final byte NOT_EMPTY = 3;
+  /** A rendezvous: producers and consumers park here for a partner. */
+  static final byte TRANSFER = 4;
+
+  final ResourceName name;
+  final Object token;
+  final byte role;
+
+  Registration(ResourceName name, Object token, byte role) {
+    this.name = name;
+    this.token = token;
+    this.role = role;
+  }
+
+  Registration withRole(byte newRole) {
+    return new Registration(name, token, newRole);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.blockedtime.bootstrap;
+
+/**
+ * One thread's view of its current blocking operation and wait.
+ *
+ * <p>Design: everything here is written only by the owning thread. The {@code wait*} fields are
+ * volatile because the gauge collector reads them from another thread while the wait is in
+ * progress; {@link #waitName} is written last when a wait opens and first cleared when it closes,
+ * so a reader that sees it non-null sees the start time and operation of that same wait.
+ */
+public final class ThreadState {
+  final Thread thread;
+  /** The agent's and this extension's threads are never recorded. */
+  final boolean ignored;
+  /** Set while this thread records, so that locks taken by the recording itself are not waits. */
+  boolean busy;
+
+  // The outermost blocking operation in progress (set by its entry advice, cleared by its exit).
+  Object opQueue;
+  String opMethod;
+  Registration opRegistration;
+
+  // The wait in progress, from the first park of the operation to its end.
+  boolean open;
+  boolean standalone;
+  int depth;
+  boolean transferSegment;
+  byte role;
+  long startNanos;
+  long endNanos;
+  boolean timedOut;
+
+  volatile ResourceName waitName;
+  volatile String waitOp;
+  volatile String waitState;
+  volatile long waitStartNanos;
+
+  ThreadState(Thread thread) {
+    this.thread = thread;
+    this.ignored = isAgentThread(thread.getName());
+  }
+
+  static boolean isAgentThread(String name) {
+    return name.startsWith("BatchSpanProcessor_WorkerThread")
+        || name.startsWith("BatchLogRecordProcessor_WorkerThread")
+        || name.startsWith("PeriodicMetricReader")
+        || name.startsWith("otel-javaagent")
+        || name.startsWith("blocked-time-");
+  }
+}

@@ -1,0 +1,229 @@
+package dev.blockedtime.javaagent.telemetry;
+
+import dev.blockedtime.bootstrap.InProgressWaits;
+import dev.blockedtime.bootstrap.Recorder;
+import dev.blockedtime.bootstrap.ResourceName;
+import dev.blockedtime.bootstrap.Settings;
+import dev.blockedtime.bootstrap.WaitEvent;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.trace.Span;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records finished waits as histogram points, span events and stack log records, and reports the
+ * waits in progress as gauges. Owns every instrument it uses (see {@link Instruments}).
+ *
+ * <p>Attribute sets are built once per series and cached: recording a wait looks one up and
+ * records, with no attribute building on the common path. The cache is bounded because the names
+ * and stack hashes behind it are.
+ */
+public final class OtelRecorder implements Recorder {
+  private static final int MAX_CACHED_ATTRIBUTE_SETS = 20_000;
+
+  private final DoubleHistogram queueDuration;
+  private final DoubleHistogram lockDuration;
+  private final Logger logger;
+  private final long spanEventThresholdNanos;
+  private final ConcurrentHashMap<SeriesKey, Attributes> attributes = new ConcurrentHashMap<>();
+
+  public OtelRecorder(OpenTelemetry openTelemetry, Settings settings) {
+    Meter meter = openTelemetry.getMeter(Instruments.SCOPE);
+    this.queueDuration =
+        meter
+            .histogramBuilder(Instruments.QUEUE_DURATION)
+            .setUnit(Instruments.UNIT_SECONDS)
+            .setDescription("Time threads waited in blocking queue operations.")
+            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
+            .build();
+    this.lockDuration =
+        meter
+            .histogramBuilder(Instruments.LOCK_DURATION)
+            .setUnit(Instruments.UNIT_SECONDS)
+            .setDescription("Time threads waited to acquire or pass a lock or synchronizer.")
+            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
+            .build();
+    this.logger = openTelemetry.getLogsBridge().get(Instruments.SCOPE);
+    this.spanEventThresholdNanos = settings.spanEventThresholdNanos;
+    registerInProgressGauges(meter, ResourceName.Kind.QUEUE, Instruments.QUEUE_THREADS, Instruments.QUEUE_OLDEST);
+    registerInProgressGauges(meter, ResourceName.Kind.LOCK, Instruments.LOCK_THREADS, Instruments.LOCK_OLDEST);
+  }
+
+  @Override
+  public void record(WaitEvent e) {
+    boolean queue = e.name.kind == ResourceName.Kind.QUEUE;
+    String hash = e.stack != null ? e.stack.hash : null;
+    Attributes attrs = attributes(e.name, e.operation, e.state, e.outcome, hash);
+    double seconds = e.durationNanos / 1e9;
+    (queue ? queueDuration : lockDuration).record(seconds, attrs);
+
+    if (e.firstOfStack && e.stack != null) {
+      emitStackRecord(e, queue);
+    }
+    if (e.durationNanos >= spanEventThresholdNanos) {
+      Span span = Span.current();
+      if (span.isRecording()) {
+        AttributesBuilder b =
+            attrs.toBuilder()
+                .put(Instruments.DURATION, seconds)
+                .put(Instruments.THREAD_NAME, e.thread.getName())
+                .put(Instruments.THREAD_ID, threadId(e.thread));
+        if (e.firstOfStack && e.stack != null) {
+          b.put(Instruments.STACK, e.stack.text);
+        }
+        span.addEvent(
+            queue ? Instruments.QUEUE_EVENT : Instruments.LOCK_EVENT,
+            b.build(),
+            startEpochNanos(e),
+            TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  private void emitStackRecord(WaitEvent e, boolean queue) {
+    logger
+        .logRecordBuilder()
+        .setEventName(Instruments.STACK_LOG_EVENT)
+        .setSeverity(Severity.INFO)
+        .setBody("stack " + e.stack.hash + " first seen waiting on " + e.name.type + " " + e.name.name)
+        .setAllAttributes(
+            Attributes.builder()
+                .put(Instruments.STACK_HASH, e.stack.hash)
+                .put(Instruments.STACK, e.stack.text)
+                .put(Instruments.KIND, queue ? "queue" : "lock")
+                .put(queue ? Instruments.QUEUE_NAME : Instruments.LOCK_NAME, e.name.name)
+                .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type)
+                .build())
+        .emit();
+  }
+
+  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
+  private static long threadId(Thread t) {
+    return t.getId();
+  }
+
+  /** The wall-clock time the wait began: now, minus how long ago (monotonic) it began. */
+  private static long startEpochNanos(WaitEvent e) {
+    Instant now = Instant.now();
+    long elapsed = System.nanoTime() - e.startNanos;
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano() - elapsed;
+  }
+
+  Attributes attributes(ResourceName name, String op, String state, String outcome, String hash) {
+    SeriesKey key = new SeriesKey(name, op, state, outcome, hash);
+    Attributes cached = attributes.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    AttributesBuilder b = resourceAttributes(name, op, state).toBuilder();
+    if (outcome != null) {
+      b.put(Instruments.OUTCOME, outcome);
+    }
+    if (hash != null) {
+      b.put(Instruments.STACK_HASH, hash);
+    }
+    Attributes built = b.build();
+    if (attributes.size() < MAX_CACHED_ATTRIBUTE_SETS) {
+      attributes.putIfAbsent(key, built);
+    }
+    return built;
+  }
+
+  /** The resource's own attributes: name, type, operation and state (queues) or mode (locks). */
+  private Attributes resourceAttributes(ResourceName name, String op, String state) {
+    SeriesKey key = new SeriesKey(name, op, state, null, null);
+    Attributes cached = attributes.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    boolean queue = name.kind == ResourceName.Kind.QUEUE;
+    Attributes built =
+        Attributes.of(
+            queue ? Instruments.QUEUE_NAME : Instruments.LOCK_NAME, name.name,
+            queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, name.type,
+            queue ? Instruments.QUEUE_OPERATION : Instruments.LOCK_OPERATION, op,
+            queue ? Instruments.QUEUE_STATE : Instruments.LOCK_MODE, state);
+    if (attributes.size() < MAX_CACHED_ATTRIBUTE_SETS) {
+      attributes.putIfAbsent(key, built);
+    }
+    return built;
+  }
+
+  private void registerInProgressGauges(
+      Meter meter, ResourceName.Kind kind, String threadsName, String oldestName) {
+    ObservableLongMeasurement threads =
+        meter
+            .gaugeBuilder(threadsName)
+            .ofLongs()
+            .setUnit(Instruments.UNIT_THREADS)
+            .setDescription("Threads waiting right now, per resource and operation.")
+            .buildObserver();
+    ObservableDoubleMeasurement oldest =
+        meter
+            .gaugeBuilder(oldestName)
+            .setUnit(Instruments.UNIT_SECONDS)
+            .setDescription("How long the oldest wait still in progress has lasted.")
+            .buildObserver();
+    meter.batchCallback(
+        () -> {
+          List<InProgressWaits.Group> groups = InProgressWaits.snapshot(kind, System.nanoTime());
+          for (InProgressWaits.Group g : groups) {
+            Attributes attrs = resourceAttributes(g.name, g.operation, g.state);
+            threads.record(g.threads, attrs);
+            oldest.record(g.oldestNanos / 1e9, attrs);
+          }
+        },
+        threads,
+        oldest);
+  }
+
+  private static final class SeriesKey {
+    final ResourceName name;
+    final String op;
+    final String state;
+    final String outcome;
+    final String hash;
+
+    SeriesKey(ResourceName name, String op, String state, String outcome, String hash) {
+      this.name = name;
+      this.op = op;
+      this.state = state;
+      this.outcome = outcome;
+      this.hash = hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof SeriesKey)) {
+        return false;
+      }
+      SeriesKey k = (SeriesKey) o;
+      return k.name == name
+          && k.op.equals(op)
+          && k.state.equals(state)
+          && Objects.equals(k.outcome, outcome)
+          && Objects.equals(k.hash, hash);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(System.identityHashCode(name), op, state, outcome, hash);
+    }
+  }
+
+  // Visible for the attribute-cache unit test.
+  int cachedAttributeSets() {
+    return attributes.size();
+  }
+}
