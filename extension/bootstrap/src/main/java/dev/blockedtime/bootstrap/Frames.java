@@ -16,7 +16,10 @@ public final class Frames {
   /** What {@link #allocationSite()} returns for a resource created by the agent or this extension. */
   public static final String AGENT_OWNED = "\u0000agent";
 
-  private static final StackWalker WALKER = StackWalker.getInstance();
+  // Class references let us recognize the agent's code by its class loader: the agent bundles
+  // libraries under their own names (okhttp3.*, for one), so names alone are not enough.
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static final int MAX_SITE_DEPTH = 64;
   // The extension's own packages (not dev.blockedtime.* at large: demos and tests live there).
   private static final String OWN_CORE = "dev.blockedtime.bootstrap.";
@@ -59,6 +62,16 @@ public final class Frames {
     return className.startsWith(OWN_CORE) || className.startsWith(OWN_EXTENSION);
   }
 
+  /** Classes the agent's or an extension's class loader defined (the agent's bundled libraries). */
+  static boolean isAgentLoaded(StackFrame frame) {
+    try {
+      ClassLoader loader = frame.getDeclaringClass().getClassLoader();
+      return loader != null && loader.getClass().getName().startsWith("io.opentelemetry.javaagent.");
+    } catch (UnsupportedOperationException e) {
+      return false; // a walker without class references
+    }
+  }
+
   static boolean isWaitMachinery(String className) {
     for (String prefix : WAIT_MACHINERY) {
       if (className.startsWith(prefix)) {
@@ -94,7 +107,7 @@ public final class Frames {
       if (isJdk(cls)) {
         continue;
       }
-      return isAgent(cls) ? AGENT_OWNED : format(frame);
+      return isAgent(cls) || isAgentLoaded(frame) ? AGENT_OWNED : format(frame);
     }
     return null;
   }
