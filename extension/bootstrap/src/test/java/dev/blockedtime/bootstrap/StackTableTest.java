@@ -1,0 +1,56 @@
+package dev.blockedtime.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** StackTable is static and this test fills it: own class (surefire forks a JVM per class). */
+class StackTableTest {
+  @RegisterExtension final LogCapture log = new LogCapture();
+
+  @Test
+  void firstThenAgainThenOverflowPastMaxHashes() {
+    String prefix = "stack-" + System.nanoTime() + "-";
+    assertThat(StackTable.see(prefix + "a")).isEqualTo(StackTable.Seen.FIRST);
+    assertThat(StackTable.see(prefix + "a")).isEqualTo(StackTable.Seen.AGAIN);
+    assertThat(StackTable.see(new String(prefix + "a"))).isEqualTo(StackTable.Seen.AGAIN);
+    assertThat(StackTable.see(prefix + "b")).isEqualTo(StackTable.Seen.FIRST);
+
+    // Fill up: the table may already hold hashes from elsewhere, so add until one overflows.
+    int added = 0;
+    StackTable.Seen seen;
+    while ((seen = StackTable.see(prefix + "fill-" + added)) == StackTable.Seen.FIRST) {
+      added++;
+      assertThat(added).isLessThanOrEqualTo(StackTable.MAX_HASHES);
+    }
+    assertThat(seen).isEqualTo(StackTable.Seen.OVERFLOW);
+    // the first call that overflowed did not add its hash
+    assertThat(StackTable.see(prefix + "fill-" + added)).isEqualTo(StackTable.Seen.OVERFLOW);
+    assertThat(StackTable.see(prefix + "another")).isEqualTo(StackTable.Seen.OVERFLOW);
+
+    // Hashes held before the table filled are still AGAIN.
+    assertThat(StackTable.see(prefix + "a")).isEqualTo(StackTable.Seen.AGAIN);
+    assertThat(StackTable.see(prefix + "fill-0")).isEqualTo(StackTable.Seen.AGAIN);
+    assertThat(StackTable.see(prefix + "fill-" + (added - 1))).isEqualTo(StackTable.Seen.AGAIN);
+
+    assertThat(log.lines())
+        .containsExactly(
+            "WARN more than 2000 distinct stack hashes; further waits are recorded without one");
+  }
+
+  @Test
+  void exactlyMaxHashesAreHeld() {
+    // In a fresh JVM (surefire forks per class) the first test above may or may not have run first;
+    // either way, once full, the number of FIRSTs ever returned is MAX_HASHES.
+    String prefix = "count-" + System.nanoTime() + "-";
+    int firsts = 0;
+    for (int i = 0; i < StackTable.MAX_HASHES + 10; i++) {
+      if (StackTable.see(prefix + i) == StackTable.Seen.FIRST) {
+        firsts++;
+      }
+    }
+    assertThat(firsts).isLessThanOrEqualTo(StackTable.MAX_HASHES);
+    assertThat(StackTable.see(prefix + "after")).isEqualTo(StackTable.Seen.OVERFLOW);
+  }
+}

@@ -1,0 +1,12 @@
+package io.opentelemetry.javaagent.blockedtimetest;
+
+import dev.blockedtime.bootstrap.Frames;
+
+/** Stands in for a class of the OpenTelemetry agent that constructs a resource. */
+public final class AgentProbe {
+  private AgentProbe() {}
+
+  public static String allocationSite() {
+    return Frames.allocationSite();
+  }
+}
