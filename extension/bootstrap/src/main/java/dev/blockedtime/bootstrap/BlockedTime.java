@@ -53,7 +53,33 @@ public final class BlockedTime {
       }
       s.busy = true;
       try {
-        Resources.registerQueue(queue, type);
+        Resources.registerComposite(queue, type);
+      } finally {
+        s.busy = false;
+      }
+    } catch (Throwable t) {
+      failed("register", t);
+    }
+  }
+
+  /** Constructor exit of a composite resource: a queue, or a {@code CyclicBarrier}. */
+  public static void compositeCreated(Object resource, String type) {
+    queueCreated(resource, type);
+  }
+
+  /**
+   * Constructor exit of a lock or synchronizer: {@code blocker} is the object its waits park on
+   * (its {@code AbstractQueuedSynchronizer}, or the lock itself), {@code type} its j.u.c class.
+   */
+  public static void lockCreated(Object blocker, String type) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.busy || s.ignored || blocker == null) {
+        return;
+      }
+      s.busy = true;
+      try {
+        Resources.registerLock(blocker, type);
       } finally {
         s.busy = false;
       }
@@ -96,10 +122,7 @@ public final class BlockedTime {
       if (!s.open) {
         return;
       }
-      String outcome =
-          thrown instanceof InterruptedException
-              ? Outcome.INTERRUPTED
-              : (thrown == null && gaveUp ? Outcome.TIMEOUT : Outcome.OK);
+      String outcome = Outcome.of(thrown, gaveUp);
       finish(s, Ops.snake(method), outcome);
     } catch (Throwable t) {
       failed("op", t);
@@ -113,13 +136,36 @@ public final class BlockedTime {
    * or a condition wait. Returns the state to pass to {@link #waitEnd}, or null.
    */
   public static ThreadState waitBegin(Object blocker) {
+    return waitBegin(blocker, 0);
+  }
+
+  /**
+   * The synchronizer's slow acquire; {@code flags} are {@link LockOps#SHARED}, {@link
+   * LockOps#INTERRUPTIBLE} and {@link LockOps#TIMED}, which name the operation of a lock wait.
+   */
+  public static ThreadState waitBegin(Object blocker, int flags) {
     try {
       ThreadState s = STATE.get();
       if (s.depth > 0) {
         s.depth++; // a condition wait re-acquiring its lock: part of the wait already open
         return s;
       }
-      return begin(s, blocker, false);
+      return begin(s, blocker, false, flags, null);
+    } catch (Throwable t) {
+      failed("wait", t);
+      return null;
+    }
+  }
+
+  /** A condition wait, by the {@code await*} method called. */
+  public static ThreadState awaitBegin(Object condition, String method) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.depth > 0) {
+        s.depth++;
+        return s;
+      }
+      return begin(s, condition, false, 0, method);
     } catch (Throwable t) {
       failed("wait", t);
       return null;
@@ -164,7 +210,7 @@ public final class BlockedTime {
         }
         return;
       }
-      if (s.depth == 0 && begin(s, blocker, true) != null) {
+      if (s.depth == 0 && begin(s, blocker, true, 0, null) != null) {
         s.transferSegment = true;
       }
     } catch (Throwable t) {
@@ -179,14 +225,15 @@ public final class BlockedTime {
         return null;
       }
       ThreadState s = STATE.get();
-      return s.depth == 0 ? begin(s, blocker, true) : null;
+      return s.depth == 0 ? begin(s, blocker, true, 0, null) : null;
     } catch (Throwable t) {
       failed("wait", t);
       return null;
     }
   }
 
-  private static ThreadState begin(ThreadState s, Object blocker, boolean transferOnly) {
+  private static ThreadState begin(
+      ThreadState s, Object blocker, boolean transferOnly, int flags, String method) {
     if (s.busy || s.ignored) {
       return null;
     }
@@ -207,9 +254,9 @@ public final class BlockedTime {
       if (op != null && op.token == r.token) {
         String opName = Ops.snake(s.opMethod);
         if (!s.open) {
-          open(s, r.name, opName, now, false);
+          open(s, r.name, opName, now, false, initialState(r));
         }
-        addRole(s, r.role, opName);
+        addRole(s, r, opName);
         s.depth = 1;
         return s;
       }
@@ -217,28 +264,48 @@ public final class BlockedTime {
     if (s.open) {
       return null; // another resource's park inside an operation that already waits
     }
-    open(s, r.name, Ops.UNKNOWN, now, true);
-    addRole(s, r.role, Ops.UNKNOWN);
+    if (r.name.kind == ResourceName.Kind.LOCK && r.role != Registration.LOCK) {
+      // a lock, semaphore, latch or condition waited on directly: the wait is the call itself
+      String type = r.name.type;
+      String op = method != null ? Ops.snake(method) : LockOps.operation(type, flags);
+      String mode = method != null ? LockOps.EXCLUSIVE : LockOps.mode(flags);
+      open(s, r.name, op, now, true, mode);
+      s.lockMode = mode;
+    } else {
+      open(s, r.name, Ops.UNKNOWN, now, true, initialState(r));
+      addRole(s, r, Ops.UNKNOWN);
+    }
     s.depth = 1;
     return s;
   }
 
-  private static void open(ThreadState s, ResourceName name, String op, long now, boolean standalone) {
+  private static String initialState(Registration r) {
+    return r.name.kind == ResourceName.Kind.LOCK ? r.defaultMode : QueueState.CONTENDED;
+  }
+
+  private static void open(
+      ThreadState s, ResourceName name, String op, long now, boolean standalone, String state) {
     s.open = true;
     s.standalone = standalone;
     s.startNanos = now;
     s.endNanos = 0;
     s.timedOut = false;
     s.role = -1;
+    s.lockMode = null;
     s.waitOp = op;
     s.waitStartNanos = now;
-    s.waitState = QueueState.CONTENDED;
+    s.waitState = state;
     s.waitName = name; // last: publishes the fields above to the gauge collector
     InProgressWaits.add(s);
   }
 
   /** A wait for space, an element or a partner outranks contention on the queue's lock. */
-  private static void addRole(ThreadState s, byte role, String op) {
+  private static void addRole(ThreadState s, Registration r, String op) {
+    if (r.name.kind == ResourceName.Kind.LOCK) {
+      s.lockMode = r.defaultMode; // a barrier's or phaser's parties wait together
+      return;
+    }
+    byte role = r.role;
     if (role == Registration.LOCK || s.role == Registration.NOT_FULL || s.role == Registration.NOT_EMPTY) {
       if (s.role < 0) {
         s.role = role;
@@ -256,7 +323,7 @@ public final class BlockedTime {
     ResourceName name = s.waitName;
     long start = s.startNanos;
     long end = s.endNanos != 0 ? s.endNanos : System.nanoTime();
-    String state = QueueState.of(s.role);
+    String state = s.lockMode != null ? s.lockMode : QueueState.of(s.role);
     s.waitName = null;
     s.waitOp = null;
     s.waitState = null;
@@ -304,6 +371,25 @@ public final class BlockedTime {
     public static final String INTERRUPTED = "interrupted";
 
     private Outcome() {}
+
+    /**
+     * A timed variant that gave up is a timeout; an interrupt, or a barrier broken because
+     * another party was interrupted or gave up, is an interruption.
+     */
+    static String of(Throwable thrown, boolean gaveUp) {
+      if (thrown == null) {
+        return gaveUp ? TIMEOUT : OK;
+      }
+      String name = thrown.getClass().getName();
+      if (name.equals("java.util.concurrent.TimeoutException")) {
+        return TIMEOUT;
+      }
+      if (thrown instanceof InterruptedException
+          || name.equals("java.util.concurrent.BrokenBarrierException")) {
+        return INTERRUPTED;
+      }
+      return OK;
+    }
   }
 
   /** {@code jvm.queue.state} values. */

@@ -17,17 +17,21 @@ final class Registration {
   /** A rendezvous: producers and consumers park here for a partner. */
   static final byte TRANSFER = 4;
 
+  /** A lock's, semaphore's or latch's synchronizer, a stamped lock, or a condition: waited on directly. */
+  static final byte SYNC = 5;
+  /** Where a barrier's or phaser's parties wait for each other. */
+  static final byte PARTIES = 6;
+
   final ResourceName name;
   final Object token;
   final byte role;
+  /** For lock resources, the mode of waits that do not name one ({@code shared} for barriers). */
+  final String defaultMode;
 
-  Registration(ResourceName name, Object token, byte role) {
+  Registration(ResourceName name, Object token, byte role, String defaultMode) {
     this.name = name;
     this.token = token;
     this.role = role;
-  }
-
-  Registration withRole(byte newRole) {
-    return new Registration(name, token, newRole);
+    this.defaultMode = defaultMode;
   }
 }

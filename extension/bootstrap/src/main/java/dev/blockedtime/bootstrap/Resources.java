@@ -38,25 +38,44 @@ public final class Resources {
     return TABLE.size();
   }
 
-  /** Called when a queue of {@code type} (the j.u.c class it is or extends) has been constructed. */
-  static void registerQueue(Object queue, String type) {
-    if (TABLE.get(queue) != null) {
+  /** The name for a resource built here, or null when it is not to be recorded. */
+  private static String siteName() {
+    return named(Frames.allocationSite());
+  }
+
+  private static String named(String site) {
+    if (site == null || site == Frames.AGENT_OWNED || site == Frames.JDK_OWNED) {
+      return null; // built by the JDK for itself, or by the agent
+    }
+    return aliases.resolve(site);
+  }
+
+  /**
+   * Called when a queue or a {@code CyclicBarrier} of {@code type} (the j.u.c class it is or
+   * extends) has been constructed: registers it and the internal locks and conditions its
+   * threads park on.
+   */
+  static void registerComposite(Object resource, String type) {
+    if (TABLE.get(resource) != null) {
       return; // a delegating constructor already registered it
     }
     Layout layout = LAYOUTS.computeIfAbsent(type, Layout::of);
     if (layout.fields == null) {
       return;
     }
-    String site = Frames.allocationSite();
-    if (site == null || site == Frames.AGENT_OWNED) {
+    String site = siteName();
+    if (site == null) {
       return;
     }
-    ResourceName name = ResourceName.of(ResourceName.Kind.QUEUE, type, aliases.resolve(site));
+    boolean barrier = type.equals("CyclicBarrier");
+    ResourceName.Kind kind = barrier ? ResourceName.Kind.LOCK : ResourceName.Kind.QUEUE;
+    String mode = barrier ? LockOps.SHARED_MODE : null;
+    ResourceName name = ResourceName.of(kind, type, site);
     Object token = new Object();
     byte selfRole = type.equals("LinkedTransferQueue") ? Registration.TRANSFER : Registration.OWNER;
-    TABLE.put(queue, new Registration(name, token, selfRole));
+    TABLE.put(resource, new Registration(name, token, selfRole, mode));
     for (int i = 0; i < layout.fields.length; i++) {
-      Object part = layout.fields[i].get(queue);
+      Object part = layout.fields[i].get(resource);
       if (part == null) {
         continue;
       }
@@ -64,9 +83,32 @@ public final class Resources {
         part = Layout.syncOf(part);
       }
       if (part != null) {
-        TABLE.put(part, new Registration(name, token, layout.roles[i]));
+        TABLE.put(part, new Registration(name, token, layout.roles[i], mode));
       }
     }
+  }
+
+  /**
+   * Called when a lock, semaphore, latch, stamped lock, condition or phaser has been constructed;
+   * {@code blocker} is the object its waits park on.
+   */
+  static void registerLock(Object blocker, String type) {
+    if (TABLE.get(blocker) != null) {
+      return;
+    }
+    String site = named(Frames.lockSite(type.equals("Condition") ? "locks." : type));
+    if (site == null) {
+      return;
+    }
+    ResourceName name = ResourceName.of(ResourceName.Kind.LOCK, type, site);
+    boolean phaser = type.equals("Phaser");
+    TABLE.put(
+        blocker,
+        new Registration(
+            name,
+            new Object(),
+            phaser ? Registration.PARTIES : Registration.SYNC,
+            phaser ? LockOps.SHARED_MODE : LockOps.EXCLUSIVE));
   }
 
   /** Field layout of one queue type; {@code fields == null} when it cannot be read. */
@@ -108,6 +150,11 @@ public final class Resources {
             return layout(type, new String[] {"transferer"}, new byte[] {Registration.TRANSFER});
           case "LinkedTransferQueue":
             return new Layout(new VarHandle[0], new byte[0]);
+          case "CyclicBarrier":
+            return layout(
+                type,
+                new String[] {"lock", "trip"},
+                new byte[] {Registration.LOCK, Registration.PARTIES});
           default:
             return new Layout(null, null);
         }

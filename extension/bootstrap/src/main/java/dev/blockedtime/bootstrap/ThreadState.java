@@ -29,6 +29,8 @@ public final class ThreadState {
   long startNanos;
   long endNanos;
   boolean timedOut;
+  /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
+  String lockMode;
 
   volatile ResourceName waitName;
   volatile String waitOp;

@@ -88,8 +88,13 @@ class QueueWaitsTest {
     HistogramPoint p = onlyPoint("emptyTakeInSpan", "take");
     assertAttributes(p, "ArrayBlockingQueue", "empty", "ok");
     assertThat(p.sum()).isBetween(0.15, 2.0);
-    // 0.2 s falls in the (0.1, 0.25] bucket: index 13 of the bounds above
-    assertThat(p.bucketCounts().get(13)).isEqualTo(1L);
+    // the one wait sits in the bucket whose bounds hold its duration
+    int bucket = 0;
+    while (bucket < p.explicitBounds().size() && p.sum() > p.explicitBounds().get(bucket)) {
+      bucket++;
+    }
+    assertThat(bucket).isIn(13, 14); // (0.1, 0.25] or, on a slow start, (0.25, 0.5]
+    assertThat(p.bucketCounts().get(bucket)).isEqualTo(1L);
     String hash = (String) p.attributes().get("code.stacktrace.hash");
     assertThat(hash).matches("[0-9a-f]{16}");
 
@@ -152,7 +157,7 @@ class QueueWaitsTest {
   void interruptedTake() {
     HistogramPoint p = onlyPoint("interruptedTake", "take_first");
     assertAttributes(p, "LinkedBlockingDeque", "empty", "interrupted");
-    assertThat(p.sum()).isBetween(0.1, 1.5);
+    assertThat(p.sum()).isBetween(0.05, 1.5); // interrupted 150 ms after the taker started
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.blockedtime.javaagent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
 import dev.blockedtime.bootstrap.BlockedTime;
@@ -15,9 +15,17 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /** Condition waits: a call of {@code await*} always waits (for a signal, or a timeout). */
 final class ConditionInstrumentation implements TypeInstrumentation {
+  private final boolean registerConditions;
+
+  ConditionInstrumentation(boolean registerConditions) {
+    this.registerConditions = registerConditions;
+  }
+
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return named("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject");
+    return namedOneOf(
+        "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject",
+        "java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject");
   }
 
   @Override
@@ -25,13 +33,27 @@ final class ConditionInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(
         isPublic().and(namedOneOf("await", "awaitNanos", "awaitUntil", "awaitUninterruptibly")),
         ConditionInstrumentation.class.getName() + "$AwaitAdvice");
+    if (registerConditions) {
+      transformer.applyAdviceToMethod(
+          isConstructor(), ConditionInstrumentation.class.getName() + "$ConstructorAdvice");
+    }
+  }
+
+  /** Application conditions ({@code lock.newCondition()}) are lock resources of their own. */
+  @SuppressWarnings("unused")
+  public static class ConstructorAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(@Advice.This Object condition) {
+      BlockedTime.lockCreated(condition, "Condition");
+    }
   }
 
   @SuppressWarnings("unused")
   public static class AwaitAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(@Advice.This Object condition) {
-      return BlockedTime.waitBegin(condition);
+    public static ThreadState enter(
+        @Advice.This Object condition, @Advice.Origin("#m") String method) {
+      return BlockedTime.awaitBegin(condition, method);
     }
 
     /**

@@ -35,16 +35,24 @@ public final class JucInstrumentationModule extends InstrumentationModule {
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
     Settings settings = CoreSetup.settings();
-    if (settings == null || !settings.queues) {
+    if (settings == null || !(settings.queues || settings.locks)) {
       return Collections.emptyList();
     }
     List<TypeInstrumentation> list = new ArrayList<>();
-    for (String queue : QUEUE_CLASSES) {
-      list.add(new QueueInstrumentation(queue));
+    if (settings.queues) {
+      for (String queue : QUEUE_CLASSES) {
+        list.add(new QueueInstrumentation(queue));
+      }
+      list.add(new LockSupportInstrumentation());
     }
+    if (settings.locks) {
+      for (String lock : LockInstrumentation.CLASSES) {
+        list.add(new LockInstrumentation(lock));
+      }
+    }
+    // the slow paths every queue and lock shares
     list.add(new SynchronizerInstrumentation());
-    list.add(new ConditionInstrumentation());
-    list.add(new LockSupportInstrumentation());
+    list.add(new ConditionInstrumentation(settings.locks));
     return list;
   }
 

@@ -69,11 +69,16 @@ final class QueueInstrumentation implements TypeInstrumentation {
                 p.getType().asErasure().getName().equals("java.util.concurrent.TimeUnit")));
   }
 
+  /**
+   * Shared with {@link LockInstrumentation} for {@code CyclicBarrier}, also a composite. (No
+   * {@code onThrowable}: ByteBuddy cannot catch around a constructor's super call; a constructor
+   * that throws leaves nothing to register.)
+   */
   @SuppressWarnings("unused")
   public static class ConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.This Object queue, @Advice.Origin("#t") String type) {
-      BlockedTime.queueCreated(queue, type.substring(type.lastIndexOf('.') + 1));
+    public static void exit(@Advice.This Object resource, @Advice.Origin("#t") String type) {
+      BlockedTime.compositeCreated(resource, type.substring(type.lastIndexOf('.') + 1));
     }
   }
 
