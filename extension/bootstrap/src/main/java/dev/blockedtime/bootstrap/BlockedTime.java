@@ -352,7 +352,62 @@ public final class BlockedTime {
           }
         }
       }
-      r.record(new WaitEvent(name, op, state, outcome, start, duration, stack, first, s.thread));
+      r.record(
+          new WaitEvent(
+              name, op, state, outcome, start, duration, stack, first, s.thread,
+              s.thread.getName(), threadId(s.thread), true));
+    } catch (Throwable t) {
+      failed("record", t);
+    } finally {
+      s.busy = false;
+    }
+  }
+
+  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
+  private static long threadId(Thread t) {
+    return t.getId();
+  }
+
+  /**
+   * Records a wait observed after the fact by another thread (a JFR monitor-enter event): it
+   * never adds a span event, and its stack comes with it. Same naming, stack table and recorder
+   * as every other wait.
+   */
+  public static void recordObserved(
+      ResourceName name,
+      String operation,
+      String state,
+      String outcome,
+      long durationNanos,
+      java.util.List<String> stackFrames,
+      String threadName,
+      long threadId) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    ThreadState s = STATE.get();
+    if (s.busy) {
+      return;
+    }
+    s.busy = true;
+    try {
+      Frames.StackInfo stack = null;
+      boolean first = false;
+      if (durationNanos >= settings.stackThresholdNanos && !stackFrames.isEmpty()) {
+        int depth = Math.min(settings.stackDepth, stackFrames.size());
+        stack = Frames.StackInfo.of(stackFrames.subList(0, depth));
+        StackTable.Seen seen = StackTable.see(stack.hash);
+        first = seen == StackTable.Seen.FIRST;
+        if (seen == StackTable.Seen.OVERFLOW) {
+          stack = null;
+        }
+      }
+      long start = System.nanoTime() - durationNanos;
+      r.record(
+          new WaitEvent(
+              name, operation, state, outcome, start, durationNanos, stack, first, null,
+              threadName, threadId, false));
     } catch (Throwable t) {
       failed("record", t);
     } finally {

@@ -13,7 +13,12 @@ public final class WaitEvent {
   public final Frames.StackInfo stack;
   /** True for the first wait in this JVM that carries this stack hash. */
   public final boolean firstOfStack;
+  /** The thread that waited, when it is known as an object (always, except for JFR events). */
   public final Thread thread;
+  public final String threadName;
+  public final long threadId;
+  /** Whether the wait is reported on the waiting thread, so it may add a span event. */
+  public final boolean onWaitingThread;
 
   WaitEvent(
       ResourceName name,
@@ -24,7 +29,10 @@ public final class WaitEvent {
       long durationNanos,
       Frames.StackInfo stack,
       boolean firstOfStack,
-      Thread thread) {
+      Thread thread,
+      String threadName,
+      long threadId,
+      boolean onWaitingThread) {
     this.name = name;
     this.operation = operation;
     this.state = state;
@@ -34,5 +42,8 @@ public final class WaitEvent {
     this.stack = stack;
     this.firstOfStack = firstOfStack;
     this.thread = thread;
+    this.threadName = threadName;
+    this.threadId = threadId;
+    this.onWaitingThread = onWaitingThread;
   }
 }

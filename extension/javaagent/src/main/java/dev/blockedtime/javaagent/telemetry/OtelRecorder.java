@@ -71,14 +71,14 @@ public final class OtelRecorder implements Recorder {
     if (e.firstOfStack && e.stack != null) {
       emitStackRecord(e, queue);
     }
-    if (e.durationNanos >= spanEventThresholdNanos) {
+    if (e.onWaitingThread && e.durationNanos >= spanEventThresholdNanos) {
       Span span = Span.current();
       if (span.isRecording()) {
         AttributesBuilder b =
             attrs.toBuilder()
                 .put(Instruments.DURATION, seconds)
-                .put(Instruments.THREAD_NAME, e.thread.getName())
-                .put(Instruments.THREAD_ID, threadId(e.thread));
+                .put(Instruments.THREAD_NAME, e.threadName)
+                .put(Instruments.THREAD_ID, e.threadId);
         if (e.firstOfStack && e.stack != null) {
           b.put(Instruments.STACK, e.stack.text);
         }
@@ -106,11 +106,6 @@ public final class OtelRecorder implements Recorder {
                 .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type)
                 .build())
         .emit();
-  }
-
-  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
-  private static long threadId(Thread t) {
-    return t.getId();
   }
 
   /** The wall-clock time the wait began: now, minus how long ago (monotonic) it began. */
