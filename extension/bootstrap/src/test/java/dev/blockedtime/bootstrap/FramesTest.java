@@ -4,7 +4,9 @@ import static dev.blockedtime.bootstrap.FakeFrame.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.blockedtime.testsupport.SiteProbe;
+import com.bundledlib.BundledLib;
 import io.opentelemetry.javaagent.blockedtimetest.AgentProbe;
+import io.opentelemetry.javaagent.blockedtimetest.FakeAgentClassLoader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -464,5 +466,120 @@ class FramesTest {
     Frames.StackInfo info = Frames.waitingStack(3);
     assertThat(info).isNotNull();
     assertThat(info.text.split("\n")[0]).doesNotStartWith("dev.blockedtime.bootstrap.");
+  }
+
+  // ------------------------------------------------------------------ the agent's bundled libraries
+
+  @Test
+  void libraryLoadedByTheApplicationIsTheApplicationsSite() {
+    String[] r = BundledLib.site();
+    assertThat(r[0]).startsWith("com.bundledlib.BundledLib.site:").isEqualTo(r[1]);
+  }
+
+  @Test
+  void sameLibraryDefinedByTheAgentsClassLoaderIsAgentOwned() throws Exception {
+    ClassLoader agent = new FakeAgentClassLoader(getClass().getClassLoader(), BundledLib.class.getName());
+    Class<?> bundled = Class.forName(BundledLib.class.getName(), true, agent);
+    assertThat(bundled).isNotSameAs(BundledLib.class);
+    assertThat(bundled.getClassLoader()).isSameAs(agent);
+    String[] r = (String[]) bundled.getMethod("site").invoke(null);
+    assertThat(r[0]).isSameAs(Frames.AGENT_OWNED);
+  }
+
+  @Test
+  void syntheticFramesWithoutClassReferencesAreJudgedByNameOnly() {
+    // FakeFrame.getDeclaringClass throws UnsupportedOperationException, as a walker without
+    // RETAIN_CLASS_REFERENCE does: classification falls back to names.
+    assertThat(Frames.isAgentLoaded(FakeFrame.of("okhttp3.OkHttpClient.<init>:1"))).isFalse();
+    assertThat(Frames.allocationSite(stack("okhttp3.OkHttpClient.<init>:1"))).isEqualTo("okhttp3.OkHttpClient.<init>:1");
+  }
+
+  // ------------------------------------------------------------------ lockSite
+
+  @Test
+  void lockSiteOfALockTheApplicationBuildsIsItsSite() {
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "dev.blockedtime.bootstrap.Frames.lockSite:98",
+                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
+                    "java.util.concurrent.locks.ReentrantLock$NonfairSync.<init>:1",
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
+                    "com.acme.Cache.<init>:5",
+                    "com.acme.App.main:2"),
+                "java.util.concurrent.ReentrantLock"))
+        .isEqualTo("com.acme.Cache.<init>:5");
+  }
+
+  @Test
+  void lockSiteSkipsTheLocksOwnConstructorsInsideJavaUtilConcurrent() {
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
+                    "java.util.concurrent.Semaphore$NonfairSync.<init>:1",
+                    "java.util.concurrent.Semaphore.<init>:2",
+                    "java.util.concurrent.Semaphore.<init>:3",
+                    "com.acme.Pool.<init>:9"),
+                "java.util.concurrent.Semaphore"))
+        .isEqualTo("com.acme.Pool.<init>:9");
+  }
+
+  @Test
+  void lockThatAnotherJavaUtilConcurrentClassBuildsIsJdkOwned() {
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
+                    "java.util.concurrent.ArrayBlockingQueue.<init>:1",
+                    "com.acme.App.main:2"),
+                "java.util.concurrent.ReentrantLock"))
+        .isSameAs(Frames.JDK_OWNED);
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
+                    "java.util.concurrent.ThreadPoolExecutor.<init>:1",
+                    "com.acme.App.main:2"),
+                "java.util.concurrent.ReentrantLock"))
+        .isSameAs(Frames.JDK_OWNED);
+  }
+
+  @Test
+  void lockBuiltUnderOtherJdkCodeIsTheApplicationsSite() {
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
+                    "java.util.stream.ReferencePipeline$3$1.accept:1",
+                    "java.util.ArrayList.forEach:2",
+                    "com.acme.App.main:2"),
+                "java.util.concurrent.ReentrantLock"))
+        .isEqualTo("com.acme.App.main:2");
+  }
+
+  @Test
+  void lockSiteOfTheAgentsLockIsAgentOwnedAndWithoutAnyCallerNull() {
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
+                    "io.opentelemetry.javaagent.shaded.Foo.bar:1"),
+                "java.util.concurrent.ReentrantLock"))
+        .isSameAs(Frames.AGENT_OWNED);
+    assertThat(
+            Frames.lockSite(
+                stack(
+                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
+                    "java.util.concurrent.locks.ReentrantLock.<init>:2"),
+                "java.util.concurrent.ReentrantLock"))
+        .isNull();
+  }
+
+  @Test
+  void lockSiteCalledFromApplicationCodeNamesThatLine() {
+    String[] r = SiteProbe.lockSiteHere("ReentrantLock");
+    assertThat(r[0]).startsWith("dev.blockedtime.testsupport.SiteProbe.lockSiteHere:").isEqualTo(r[1]);
   }
 }

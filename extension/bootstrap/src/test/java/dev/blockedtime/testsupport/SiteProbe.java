@@ -34,6 +34,12 @@ public final class SiteProbe {
     return task.get();
   }
 
+  /** [Frames.lockSite result, expected "class.method:line"] for a lock built here. */
+  public static String[] lockSiteHere(String type) {
+    StackTraceElement at = new Throwable().getStackTrace()[0]; String site = Frames.lockSite(type);
+    return new String[] {site, expected(at)};
+  }
+
   /** [hash, text, expected first line] of the waiting stack taken here. */
   public static String[] waitingStackHere(int depth) {
     StackTraceElement at = new Throwable().getStackTrace()[0]; Frames.StackInfo info = Frames.waitingStack(depth);

@@ -1,0 +1,143 @@
+package dev.blockedtime.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.blockedtime.testsupport.QueueDriver;
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Lock waits through BlockedTime, the test playing the advice (see BlockedTimeTest). */
+class BlockedTimeLocksTest {
+  @RegisterExtension final LogCapture log = new LogCapture();
+
+  private final List<WaitEvent> events = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    BlockedTime.configure(Settings.defaults());
+    BlockedTime.start(events::add);
+  }
+
+  @AfterEach
+  void stop() {
+    BlockedTime.start(null);
+  }
+
+  private static Object sync(Object lock, Class<?> type) {
+    try {
+      Field f = type.getDeclaredField("sync");
+      f.setAccessible(true);
+      return f.get(lock);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static <T> T onNewThread(Callable<T> body) throws Exception {
+    FutureTask<T> task = new FutureTask<>(body);
+    new Thread(task, "lock-scenario").start();
+    return task.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void contendedLockIsOneExclusiveLockWaitNamedAfterItsSite() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    String site = QueueDriver.registerLock(sync, "ReentrantLock");
+    assertThat(site).startsWith("dev.blockedtime.testsupport.QueueDriver.registerLock:");
+
+    String endLine =
+        onNewThread(
+            () -> {
+              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              assertThat(s).isNotNull();
+              Thread.sleep(3);
+              return QueueDriver.waitEnd(s, 1);
+            });
+
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.name.kind).isEqualTo(ResourceName.Kind.LOCK);
+      assertThat(e.name.type).isEqualTo("ReentrantLock");
+      assertThat(e.name.name).isEqualTo(site);
+      assertThat(e.operation).isEqualTo("lock");
+      assertThat(e.state).isEqualTo("exclusive");
+      assertThat(e.outcome).isEqualTo("ok");
+      assertThat(e.durationNanos).isGreaterThanOrEqualTo(3_000_000L);
+      assertThat(e.stack.text.split("\n")[0]).isEqualTo(endLine);
+    });
+    assertThat(InProgressWaits.size()).isZero();
+  }
+
+  @Test
+  void timedTryLockThatGaveUpIsTimeout() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    QueueDriver.registerLock(sync, "ReentrantLock");
+    onNewThread(
+        () -> QueueDriver.waitEnd(BlockedTime.waitBegin(sync, LockOps.flags(false, true, true)), 0));
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.operation).isEqualTo("try_lock");
+      assertThat(e.state).isEqualTo("exclusive");
+      assertThat(e.outcome).isEqualTo("timeout");
+    });
+  }
+
+  @Test
+  void interruptedSemaphoreAcquireIsSharedAndInterrupted() throws Exception {
+    Semaphore semaphore = new Semaphore(0);
+    Object sync = sync(semaphore, Semaphore.class);
+    QueueDriver.registerLock(sync, "Semaphore");
+    onNewThread(
+        () -> QueueDriver.waitEnd(BlockedTime.waitBegin(sync, LockOps.flags(true, true, false)), -1));
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.name.type).isEqualTo("Semaphore");
+      assertThat(e.operation).isEqualTo("acquire");
+      assertThat(e.state).isEqualTo("shared");
+      assertThat(e.outcome).isEqualTo("interrupted");
+    });
+  }
+
+  @Test
+  void conditionAwaitIncludingTheLockReacquireIsOneWait() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    Condition condition = lock.newCondition();
+    QueueDriver.registerLock(sync, "ReentrantLock");
+    String site = QueueDriver.registerLock(condition, "Condition");
+    onNewThread(
+        () -> {
+          ThreadState await = BlockedTime.awaitBegin(condition, "awaitNanos");
+          assertThat(await).isNotNull();
+          ThreadState reacquire = BlockedTime.waitBegin(sync, 0); // after the signal
+          assertThat(reacquire).isSameAs(await);
+          QueueDriver.waitEnd(reacquire, 1);
+          return QueueDriver.waitEnd(await, 1);
+        });
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.name.type).isEqualTo("Condition");
+      assertThat(e.name.name).isEqualTo(site);
+      assertThat(e.operation).isEqualTo("await_nanos");
+      assertThat(e.state).isEqualTo("exclusive");
+      assertThat(e.outcome).isEqualTo("ok");
+    });
+  }
+
+  @Test
+  void unregisteredLockRecordsNothing() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    onNewThread(() -> BlockedTime.waitBegin(sync, 0));
+    assertThat(events).isEmpty();
+  }
+}
