@@ -70,8 +70,32 @@ class LockWaitsTest {
   @Test
   void reentrantLockHeldByAnotherThread() {
     HistogramPoint p = only("lockHeldByAnotherThread", "ReentrantLock", "lock", "exclusive", "ok");
-    assertThat(p.sum()).isBetween(0.15, 2.0);
+    // the first case of the JVM: class loading eats into the holder's 200 ms before lock() runs
+    assertThat(p.sum()).isBetween(0.05, 2.0);
     assertThat(points("lockHeldByAnotherThread")).hasSize(1);
+  }
+
+  @Test
+  void lockWaitInsideASpanAddsAnEventWhenTheWaitBegan() {
+    HistogramPoint p = only("lockInSpan", "ReentrantLock", "lock", "exclusive", "ok");
+    dev.blockedtime.e2e.harness.SpanRecord span = receiver.spans("locker").get(0);
+    // (the span also holds the short latch wait inside holdFor: every wait ≥ 1 ms is an event)
+    List<dev.blockedtime.e2e.harness.SpanEventRecord> events =
+        span.events("jvm.lock.blocked").stream()
+            .filter(e -> "ReentrantLock".equals(e.attributes().get("jvm.lock.type")))
+            .collect(Collectors.toList());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).attributes())
+        .containsEntry("jvm.lock.type", "ReentrantLock")
+        .containsEntry("jvm.lock.operation", "lock")
+        .containsEntry("jvm.lock.mode", "exclusive")
+        .containsEntry("jvm.blocked.outcome", "ok")
+        .containsEntry("jvm.lock.name", p.attributes().get("jvm.lock.name"))
+        .containsEntry("code.stacktrace.hash", p.attributes().get("code.stacktrace.hash"))
+        .containsKeys("jvm.blocked.duration", "thread.name", "thread.id", "code.stacktrace");
+    long waitNanos = (long) ((Double) events.get(0).attributes().get("jvm.blocked.duration") * 1e9);
+    assertThat(span.endTimeUnixNano() - (events.get(0).timeUnixNano() + waitNanos))
+        .isBetween(-5_000_000L, 50_000_000L);
   }
 
   @Test
@@ -151,6 +175,52 @@ class LockWaitsTest {
   @Test
   void uncontendedLocksRecordNothing() {
     assertThat(points("uncontended")).isEmpty();
+  }
+
+  @Test
+  void aThreadStuckBehindALockShowsInBothGaugesWhileItWaits() {
+    String site = dev.blockedtime.e2e.scenarios.StuckLockScenario.class.getName() + ".main:";
+    try (OtlpReceiver live = new OtlpReceiver();
+        ScenarioJvm jvm =
+            ScenarioJvm.builder(dev.blockedtime.e2e.scenarios.StuckLockScenario.class)
+                .receiver(live)
+                .args("3000")
+                .start()) {
+      jvm.awaitLine("WAITING", Duration.ofSeconds(30));
+      live.awaitUntil(
+          "the lock gauges show both waiters for over a second",
+          () ->
+              live.gaugeSamples("jvm.lock.blocked.oldest").stream()
+                      .filter(s -> String.valueOf(s.attributes().get("jvm.lock.name")).startsWith(site))
+                      .filter(s -> s.doubleValue() > 1.0)
+                      .map(s -> s.attributes().get("jvm.lock.type"))
+                      .distinct()
+                      .count()
+                  == 2,
+          Duration.ofSeconds(20));
+      assertThat(jvm.isAlive()).isTrue();
+      assertThat(live.gaugeSamples("jvm.lock.blocked.threads"))
+          .anySatisfy(
+              s -> {
+                assertThat(s.longValue()).isEqualTo(1);
+                assertThat(s.attributes())
+                    .containsEntry("jvm.lock.type", "ReentrantLock")
+                    .containsEntry("jvm.lock.operation", "lock")
+                    .containsEntry("jvm.lock.mode", "exclusive");
+              })
+          .anySatisfy(
+              s -> assertThat(s.attributes())
+                  .containsEntry("jvm.lock.type", "Semaphore")
+                  .containsEntry("jvm.lock.operation", "acquire_uninterruptibly")
+                  .containsEntry("jvm.lock.mode", "shared"));
+      assertThat(live.metric("jvm.lock.blocked.threads").orElseThrow().unit()).isEqualTo("{thread}");
+      assertThat(live.metric("jvm.lock.blocked.oldest").orElseThrow().unit()).isEqualTo("s");
+      assertThat(jvm.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(live.latestHistograms(DURATION).values())
+          .filteredOn(p -> String.valueOf(p.attributes().get("jvm.lock.name")).startsWith(site))
+          .extracting(HistogramPoint::count)
+          .containsExactlyInAnyOrder(1L, 1L);
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ public final class LockScenarios {
 
   public static void main(String[] args) throws Exception {
     lockHeldByAnotherThread();
+    lockInSpan();
     fairLockInterruptibly();
     tryLockGivesUp();
     readLockBehindWriter();
@@ -62,6 +63,22 @@ public final class LockScenarios {
     Thread holder = holdFor(lock, HOLD_MS);
     lock.lock();
     lock.unlock();
+    holder.join();
+  }
+
+  static void lockInSpan() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    // the span first: the first use of the API is slow, and the holder must still hold the lock
+    io.opentelemetry.api.trace.Span span =
+        io.opentelemetry.api.GlobalOpenTelemetry.getTracer("scenario").spanBuilder("locker").startSpan();
+    Thread holder;
+    try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+      holder = holdFor(lock, HOLD_MS);
+      lock.lock();
+      lock.unlock();
+    } finally {
+      span.end();
+    }
     holder.join();
   }
 
