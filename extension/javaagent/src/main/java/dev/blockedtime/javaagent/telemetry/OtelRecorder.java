@@ -95,6 +95,7 @@ public final class OtelRecorder implements Recorder {
     logger
         .logRecordBuilder()
         .setEventName(Instruments.STACK_LOG_EVENT)
+        .setTimestamp(Instant.now())
         .setSeverity(Severity.INFO)
         .setBody("stack " + e.stack.hash + " first seen waiting on " + e.name.type + " " + e.name.name)
         .setAllAttributes(
