@@ -24,6 +24,22 @@ public final class Resources {
 
   private static volatile Settings.NameAliases aliases = Settings.NameAliases.EMPTY;
 
+  /** The queue types whose internals registration reads. */
+  static final String[] QUEUE_TYPES = {
+    "ArrayBlockingQueue",
+    "LinkedBlockingQueue",
+    "LinkedBlockingDeque",
+    "PriorityBlockingQueue",
+    "DelayQueue",
+    "SynchronousQueue",
+    "LinkedTransferQueue",
+  };
+
+  /** Whether the internals of {@code type} can be read here (logs once when they cannot). */
+  static boolean layoutReadable(String type) {
+    return LAYOUTS.computeIfAbsent(type, Layout::of).fields != null;
+  }
+
   private Resources() {}
 
   static void configure(Settings settings) {

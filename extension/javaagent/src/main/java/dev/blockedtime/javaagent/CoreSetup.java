@@ -1,6 +1,7 @@
 package dev.blockedtime.javaagent;
 
 import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
@@ -12,7 +13,11 @@ public final class CoreSetup {
   private CoreSetup() {}
 
   static void configure(Function<String, String> config) {
-    BlockedTime.configure(Settings.from(config));
+    Settings settings = Settings.from(config);
+    BlockedTime.configure(settings);
+    if (settings.enabled) {
+      JdkSupport.check(settings);
+    }
   }
 
   static void startRecording() {
