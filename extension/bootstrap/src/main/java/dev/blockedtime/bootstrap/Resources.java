@@ -24,8 +24,8 @@ public final class Resources {
 
   private static volatile Settings.NameAliases aliases = Settings.NameAliases.EMPTY;
 
-  /** The queue types whose internals registration reads. */
-  static final String[] QUEUE_TYPES = {
+  /** The queue classes covered, by simple name: the one list the instrumentation also uses. */
+  public static final String[] QUEUE_TYPES = {
     "ArrayBlockingQueue",
     "LinkedBlockingQueue",
     "LinkedBlockingDeque",

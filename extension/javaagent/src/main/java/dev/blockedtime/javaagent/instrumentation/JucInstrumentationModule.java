@@ -1,5 +1,6 @@
 package dev.blockedtime.javaagent.instrumentation;
 
+import dev.blockedtime.bootstrap.Resources;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.CoreSetup;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
@@ -17,17 +18,6 @@ import java.util.List;
  * switch and ours are the same key.
  */
 public final class JucInstrumentationModule extends InstrumentationModule {
-  /** The queue classes covered, each instrumented by exact name (subclasses inherit the advice). */
-  static final String[] QUEUE_CLASSES = {
-    "java.util.concurrent.ArrayBlockingQueue",
-    "java.util.concurrent.LinkedBlockingQueue",
-    "java.util.concurrent.LinkedBlockingDeque",
-    "java.util.concurrent.PriorityBlockingQueue",
-    "java.util.concurrent.DelayQueue",
-    "java.util.concurrent.SynchronousQueue",
-    "java.util.concurrent.LinkedTransferQueue",
-  };
-
   public JucInstrumentationModule() {
     super("blocked-time");
   }
@@ -40,8 +30,8 @@ public final class JucInstrumentationModule extends InstrumentationModule {
     }
     List<TypeInstrumentation> list = new ArrayList<>();
     if (settings.queues) {
-      for (String queue : QUEUE_CLASSES) {
-        list.add(new QueueInstrumentation(queue));
+      for (String queue : Resources.QUEUE_TYPES) {
+        list.add(new QueueInstrumentation("java.util.concurrent." + queue));
       }
       list.add(new LockSupportInstrumentation());
     }
