@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Run the blocked-time demo: build the extension and a small example application, run the
-# application under the OpenTelemetry Java agent with the extension, and show the recorded waits
-# live in this terminal. Needs JDK 17+ and Maven 3.8+; no Docker.
+# Run the blocked-time demo, no Docker needed (JDK 17+ and Maven 3.8+).
 #
-#   ./demo.sh                    run for about 40 s, then print a summary
-#   ./demo.sh --duration 20s     run for 20 s (forms: 500ms, 20s, 2m, 90)
-#   ./demo.sh --forever          run until Ctrl-C
-#   ./demo.sh --help             all options (--plain, --interval, --port, ...)
+# By default, the demo stack (scripts/local-demo.sh): three services (loadgen -> intake -> worker,
+# HTTP and gRPC) under the OpenTelemetry Java agent with the extension, and a local Prometheus
+# evaluating the alert rules, with scenarios switched on over time. Its options:
+#   ./demo.sh                               until Ctrl-C
+#   ./demo.sh --timeline fast --duration 90s
+#   ./demo.sh --help                        every option of the stack
+#
+# With --quickstart first: one small example application, its waits shown live, no Prometheus:
+#   ./demo.sh --quickstart [--duration 20s | --forever | --plain | --interval D | --port N]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,10 +22,17 @@ mvn_bin="${MVN:-mvn}"
 step() { printf '==> %s\n' "$*"; }
 fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
 
+# The demo stack unless --quickstart comes first (--stack is kept as an explicit spelling).
+if [[ "${1:-}" != "--quickstart" ]]; then
+  [[ "${1:-}" == "--stack" ]] && shift
+  exec "$root/scripts/local-demo.sh" "$@"
+fi
+shift
+
 for arg in "$@"; do
   case "$arg" in
     -h|--help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
       cat <<'USAGE'
 
 Options (passed to DemoRunner):

@@ -30,6 +30,30 @@ public final class InProgressWaits {
     WAITING.remove(s);
   }
 
+  /**
+   * The resource the thread with this id waits on right now in an instrumented wait, or null when
+   * it is in none. For the deadlock detector, which names the locks of a cycle as the metrics do;
+   * it scans the waits in progress, so it is for rare callers only.
+   */
+  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
+  public static ResourceName waitingOn(long threadId) {
+    for (ThreadState s : WAITING) {
+      if (s.thread.getId() == threadId) {
+        return s.waitName;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the core never records waits of a thread with this name: the agent's threads and this
+   * extension's own. For waits observed from outside the thread (JFR events), where only the name
+   * is known.
+   */
+  public static boolean isIgnoredThread(String threadName) {
+    return ThreadState.isAgentThread(threadName);
+  }
+
   /** One series of waits in progress. */
   public static final class Group {
     public final ResourceName name;

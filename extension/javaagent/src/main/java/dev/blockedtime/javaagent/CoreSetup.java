@@ -4,6 +4,8 @@ import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
+import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
+import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.util.function.Function;
@@ -25,6 +27,12 @@ public final class CoreSetup {
       Settings settings = BlockedTime.settings();
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
+        if (settings.monitors) {
+          MonitorContention.start(settings);
+        }
+        if (settings.deadlocks) {
+          DeadlockDetector.start(GlobalOpenTelemetry.get(), settings);
+        }
       }
     } catch (Throwable t) {
       Log.once("start", "cannot start recording; blocked-time records nothing", t);

@@ -59,4 +59,57 @@ public final class Instruments {
   public static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
 
   private Instruments() {}
+
+  // ---------------------------------------------------------------- deadlocks
+  // (synchronized contention uses the lock names above: jvm.lock.type "monitor")
+
+  public static final String DEADLOCK_THREADS = "jvm.deadlock.threads";
+  public static final String DEADLOCK_LOG_EVENT = "jvm.deadlock";
+
+  // On jvm.deadlock records: arrays of one entry per thread of the cycle, all in the same order
+  // (each thread waits for what the next one holds, the last for what the first holds).
+  public static final AttributeKey<List<String>> DEADLOCK_THREAD_NAMES =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.names");
+  public static final AttributeKey<List<Long>> DEADLOCK_THREAD_IDS =
+      AttributeKey.longArrayKey("jvm.deadlock.thread.ids");
+  /** The {@code jvm.lock.name} of what each thread waits for. */
+  public static final AttributeKey<List<String>> DEADLOCK_WAITING_ON =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.waiting_on");
+  /** The {@code jvm.lock.type} of what each thread waits for. */
+  public static final AttributeKey<List<String>> DEADLOCK_WAITING_ON_TYPE =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.waiting_on_type");
+  /** The object each thread waits for, as {@code class@identityHash}: tells same-named locks apart. */
+  public static final AttributeKey<List<String>> DEADLOCK_WAITING_ON_INSTANCE =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.waiting_on_instance");
+  /** The {@code jvm.lock.name} of the cycle's resource each thread holds. */
+  public static final AttributeKey<List<String>> DEADLOCK_HOLDING =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.holding");
+  /** Each thread's top frames, {@code class.method:line}, one per line. */
+  public static final AttributeKey<List<String>> DEADLOCK_THREAD_STACKS =
+      AttributeKey.stringArrayKey("jvm.deadlock.thread.stacks");
+
+  // ---------------------------------------------------------------- gRPC channel readiness
+  // (recorded by dev.blockedtime.javaagent.grpc, from helpers in the application's class loader)
+
+  public static final String GRPC_WAIT_DURATION = "grpc.client.channel.wait.duration";
+  public static final String GRPC_WAITING_CALLS = "grpc.client.channel.waiting.calls";
+  public static final String GRPC_CHANNEL_STATES = "grpc.client.channel.state";
+  public static final String GRPC_WAIT_EVENT = "grpc.client.channel.wait";
+  public static final String UNIT_CALLS = "{call}";
+  public static final String UNIT_CHANNELS = "{channel}";
+
+  /** The channel's target as given to its builder, without user:password@. */
+  public static final AttributeKey<String> GRPC_TARGET = AttributeKey.stringKey("grpc.target");
+  /** Full method name, {@code package.Service/Method}. */
+  public static final AttributeKey<String> GRPC_METHOD = AttributeKey.stringKey("grpc.method");
+  /** Channel state: when the wait began (histogram, event), or now (state gauge). */
+  public static final AttributeKey<String> GRPC_CHANNEL_STATE =
+      AttributeKey.stringKey("grpc.channel.state");
+  public static final AttributeKey<Boolean> GRPC_WAIT_FOR_READY =
+      AttributeKey.booleanKey("grpc.wait_for_ready");
+  /** {@code OK} when the stream started on a ready transport, else the code that ended the wait. */
+  public static final AttributeKey<String> GRPC_STATUS = AttributeKey.stringKey("grpc.status");
+  /** On {@code grpc.client.channel.wait} events: seconds, double. */
+  public static final AttributeKey<Double> GRPC_WAIT_DURATION_SECONDS =
+      AttributeKey.doubleKey("grpc.channel.wait.duration");
 }
