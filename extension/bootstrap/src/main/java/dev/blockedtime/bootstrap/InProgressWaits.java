@@ -97,6 +97,9 @@ public final class InProgressWaits {
 
   /** Groups the waits in progress on resources of {@code kind}, as seen at {@code nowNanos}. */
   public static List<Group> snapshot(ResourceName.Kind kind, long nowNanos) {
+    if (kind == ResourceName.Kind.QUEUE) {
+      Resources.expungeStale(); // once per collection: the registry sheds collected resources
+    }
     Map<Key, Group> groups = new HashMap<>();
     for (ThreadState s : WAITING) {
       if (!s.thread.isAlive()) {

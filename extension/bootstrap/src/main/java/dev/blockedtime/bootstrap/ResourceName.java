@@ -17,7 +17,8 @@ public final class ResourceName {
     LOCK
   }
 
-  public static final int MAX_NAMES = 1000;
+  // Well below the SDK's default of 2000 series per instrument: a name has several series.
+  public static final int MAX_NAMES = 500;
   public static final String OVERFLOW = "_other";
 
   private static final ConcurrentHashMap<String, ResourceName> NAMES = new ConcurrentHashMap<>();

@@ -54,6 +54,11 @@ public final class Resources {
     return TABLE.size();
   }
 
+  /** Drops registrations of collected resources (called by the gauge collector, off the hot path). */
+  public static void expungeStale() {
+    TABLE.expungeStale();
+  }
+
   /** The name for a resource built here, or null when it is not to be recorded. */
   private static String siteName() {
     return named(Frames.allocationSite());

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * hash at all, so a program with ever new code paths cannot grow the table or the series count.
  */
 final class StackTable {
-  static final int MAX_HASHES = 2000;
+  // Below the SDK's default of 2000 series per instrument, with room for the series without a hash.
+  static final int MAX_HASHES = 1000;
 
   enum Seen {
     FIRST,

@@ -100,17 +100,35 @@ final class WeakIdentityTable<V> {
     while (collected.poll() != null) {
       // drain: one rebuild below removes them all
     }
-    rebuild(table.length);
+    rebuild();
   }
 
   private void resize() {
-    rebuild(table.length * 2);
+    rebuild();
   }
 
-  private void rebuild(int capacity) {
+  /** Drops the entries whose key was collected; also called off the hot path, by the collector. */
+  synchronized void expungeStale() {
+    expunge();
+  }
+
+  private void rebuild() {
     Entry<V>[] old = table;
-    Entry<V>[] t = newTable(capacity);
     int live = 0;
+    for (Entry<V> chain : old) {
+      for (Entry<V> e = chain; e != null; e = e.next) {
+        if (!e.refersTo(null)) {
+          live++;
+        }
+      }
+    }
+    // shrink as well as grow: a burst of short-lived resources must not keep a large array
+    int capacity = 64;
+    while (capacity < live * 2 && capacity < (1 << 30)) {
+      capacity <<= 1;
+    }
+    Entry<V>[] t = newTable(capacity);
+    live = 0;
     for (Entry<V> chain : old) {
       for (Entry<V> e = chain; e != null; e = e.next) {
         Object key = e.get();

@@ -57,6 +57,6 @@ class ResourceNameOverflowTest {
     // One warning, once.
     assertThat(log.lines())
         .containsExactly(
-            "WARN more than 1000 distinct resource names; further ones are recorded as _other");
+            "WARN more than " + ResourceName.MAX_NAMES + " distinct resource names; further ones are recorded as _other");
   }
 }

@@ -40,7 +40,7 @@ class StackTableTest {
 
     assertThat(log.lines())
         .containsExactly(
-            "WARN more than 2000 distinct stack hashes; further waits are recorded without one");
+            "WARN more than " + StackTable.MAX_HASHES + " distinct stack hashes; further waits are recorded without one");
   }
 
   @SuppressWarnings("unchecked")
