@@ -47,6 +47,7 @@ public final class ThreadState {
         || name.startsWith("BatchLogRecordProcessor_WorkerThread")
         || name.startsWith("PeriodicMetricReader")
         || name.startsWith("otel-javaagent")
+        || name.equals("jmx_bean_finder") // the agent's JMX metrics discovery
         || name.startsWith("blocked-time-");
   }
 }
