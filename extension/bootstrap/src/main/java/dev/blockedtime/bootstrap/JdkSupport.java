@@ -69,8 +69,20 @@ public final class JdkSupport {
 
   /** Logs one line per missing internal; returns how many are missing. */
   public static int check(Settings settings) {
+    int missing = check(hooks(settings));
+    if (settings.queues) {
+      for (String type : Resources.QUEUE_TYPES) {
+        if (!Resources.layoutReadable(type)) {
+          missing++; // Resources logged the line
+        }
+      }
+    }
+    return missing;
+  }
+
+  static int check(List<Hook> hooks) {
     int missing = 0;
-    for (Hook hook : hooks(settings)) {
+    for (Hook hook : hooks) {
       if (!present(hook.className, hook.method, hook.parameters)) {
         missing++;
         Log.warn(
@@ -85,13 +97,6 @@ public final class JdkSupport {
                 + " parameters: "
                 + hook.consequence
                 + "; everything else is recorded as usual");
-      }
-    }
-    if (settings.queues) {
-      for (String type : Resources.QUEUE_TYPES) {
-        if (!Resources.layoutReadable(type)) {
-          missing++; // Resources logged the line
-        }
       }
     }
     return missing;
