@@ -296,7 +296,7 @@ public final class BlockedTime {
     s.waitStartNanos = now;
     s.waitState = state;
     s.waitName = name; // last: publishes the fields above to the gauge collector
-    InProgressWaits.add(s);
+    InProgressWaits.add(s, name.kind);
   }
 
   /** A wait for space, an element or a partner outranks contention on the queue's lock. */
@@ -327,7 +327,7 @@ public final class BlockedTime {
     s.waitName = null;
     s.waitOp = null;
     s.waitState = null;
-    InProgressWaits.remove(s);
+    InProgressWaits.remove(s, name.kind);
     s.open = false;
     s.standalone = false;
     s.depth = 0;

@@ -1,10 +1,9 @@
 package dev.blockedtime.bootstrap;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,16 +17,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * fields.
  */
 public final class InProgressWaits {
-  private static final Set<ThreadState> WAITING = ConcurrentHashMap.newKeySet();
+  // One set per kind: each gauge callback walks only the waits of its own kind.
+  private static final Set<ThreadState> QUEUE_WAITS = ConcurrentHashMap.newKeySet();
+  private static final Set<ThreadState> LOCK_WAITS = ConcurrentHashMap.newKeySet();
+
+  /**
+   * How often a collection also drops waits of threads that died without closing them (only if
+   * their exit advice never ran). Checking liveness touches every waiting thread's object and costs
+   * as much as the rest of the walk, so it is not done on every collection.
+   */
+  static final long SWEEP_INTERVAL_NANOS = 10_000_000_000L;
+
+  // Per kind; a race between two metric readers only makes a sweep happen twice or later.
+  private static final long[] LAST_SWEEP = new long[ResourceName.Kind.values().length];
 
   private InProgressWaits() {}
 
-  static void add(ThreadState s) {
-    WAITING.add(s);
+  private static Set<ThreadState> waits(ResourceName.Kind kind) {
+    return kind == ResourceName.Kind.QUEUE ? QUEUE_WAITS : LOCK_WAITS;
   }
 
-  static void remove(ThreadState s) {
-    WAITING.remove(s);
+  static void add(ThreadState s, ResourceName.Kind kind) {
+    waits(kind).add(s);
+  }
+
+  static void remove(ThreadState s, ResourceName.Kind kind) {
+    waits(kind).remove(s);
   }
 
   /**
@@ -37,9 +52,11 @@ public final class InProgressWaits {
    */
   @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
   public static ResourceName waitingOn(long threadId) {
-    for (ThreadState s : WAITING) {
-      if (s.thread.getId() == threadId) {
-        return s.waitName;
+    for (Set<ThreadState> waits : List.of(LOCK_WAITS, QUEUE_WAITS)) {
+      for (ThreadState s : waits) {
+        if (s.thread.getId() == threadId) {
+          return s.waitName;
+        }
       }
     }
     return null;
@@ -61,69 +78,78 @@ public final class InProgressWaits {
     public final String state;
     public int threads;
     public long oldestNanos;
+    /** The next group of the same resource, with another operation or state. */
+    private Group next;
 
     Group(ResourceName name, String operation, String state) {
       this.name = name;
       this.operation = operation;
       this.state = state;
     }
-  }
 
-  private static final class Key {
-    final ResourceName name;
-    final String op;
-    final String state;
-
-    Key(ResourceName name, String op, String state) {
-      this.name = name;
-      this.op = op;
-      this.state = state;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof Key)) {
-        return false;
-      }
-      Key k = (Key) o;
-      return k.name == name && k.op.equals(op) && k.state.equals(state);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(System.identityHashCode(name), op, state);
+    boolean is(String op, String st) {
+      return operation.equals(op) && state.equals(st);
     }
   }
 
-  /** Groups the waits in progress on resources of {@code kind}, as seen at {@code nowNanos}. */
+  /**
+   * Groups the waits in progress on resources of {@code kind}, as seen at {@code nowNanos}.
+   *
+   * <p>Runs on every collection over every waiting thread (100,000 parked virtual threads are
+   * plausible), so the walk allocates nothing per waiter: groups are found by the resource's
+   * identity, then among that resource's few operation/state pairs.
+   */
   public static List<Group> snapshot(ResourceName.Kind kind, long nowNanos) {
+    Set<ThreadState> waits = waits(kind);
     if (kind == ResourceName.Kind.QUEUE) {
       Resources.expungeStale(); // once per collection: the registry sheds collected resources
     }
-    Map<Key, Group> groups = new HashMap<>();
-    for (ThreadState s : WAITING) {
-      if (!s.thread.isAlive()) {
-        WAITING.remove(s); // a thread can only die while "waiting" if its exit advice never ran
-        continue;
-      }
+    long lastSweep = LAST_SWEEP[kind.ordinal()];
+    boolean sweep = lastSweep == 0 || nowNanos - lastSweep >= SWEEP_INTERVAL_NANOS;
+    if (sweep) {
+      LAST_SWEEP[kind.ordinal()] = nowNanos;
+    }
+    List<Group> all = new ArrayList<>();
+    Map<ResourceName, Group> byName = new IdentityHashMap<>();
+    Group last = null;
+    for (ThreadState s : waits) {
       ResourceName name = s.waitName;
-      if (name == null || name.kind != kind) {
-        continue;
-      }
       String op = s.waitOp;
       String state = s.waitState;
       long start = s.waitStartNanos;
-      if (op == null || state == null || s.waitName != name) {
+      if (name == null || op == null || state == null || s.waitName != name) {
         continue; // changed under us: the wait just ended
       }
-      Group g = groups.computeIfAbsent(new Key(name, op, state), k -> new Group(name, op, state));
+      if (sweep && !s.thread.isAlive()) {
+        waits.remove(s); // a thread can only die while "waiting" if its exit advice never ran
+        continue;
+      }
+      Group g = last;
+      if (g == null || g.name != name || !g.is(op, state)) {
+        Group first = byName.get(name);
+        g = first;
+        while (g != null && !g.is(op, state)) {
+          g = g.next;
+        }
+        if (g == null) {
+          g = new Group(name, op, state);
+          all.add(g);
+          if (first == null) {
+            byName.put(name, g);
+          } else {
+            g.next = first.next;
+            first.next = g;
+          }
+        }
+        last = g;
+      }
       g.threads++;
       g.oldestNanos = Math.max(g.oldestNanos, nowNanos - start);
     }
-    return new ArrayList<>(groups.values());
+    return all;
   }
 
   static int size() {
-    return WAITING.size();
+    return QUEUE_WAITS.size() + LOCK_WAITS.size();
   }
 }

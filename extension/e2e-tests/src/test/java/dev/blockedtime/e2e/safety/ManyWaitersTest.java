@@ -147,22 +147,30 @@ class ManyWaitersTest {
   }
 
   /**
-   * The gauges' callback walks every wait in progress on each collection (every 250 ms here):
-   * what that costs shows in the CPU time of the agent's metric reader thread.
+   * The gauges' callbacks walk every wait in progress on each collection (every 250 ms here): what
+   * that costs shows in the CPU time of the agent's metric reader thread. Its growth from idle to
+   * 100,000 waiting virtual threads is held against a yardstick measured in the same JVM and
+   * window: one walk over the same threads in random order, reading each one's state (a set of
+   * waiters is walked in hash order, so that is the least such a walk costs). With 2,000 platform
+   * threads the growth is mostly the agent's own thread metrics (the agent alone grows as much),
+   * so it is reported, not held to the yardstick.
    */
   @Test
   void collectingThousandsOfWaitersStaysCheap() {
     double collections = MEASURE_MILLIS / (double) ScenarioJvm.EXPORT_INTERVAL_MILLIS;
     ResultLine idle = ResultLine.only(withExtension, "idle");
+    double idleMs = idle.longValue("readerCpuMicros") / 1000.0 / collections;
     StringBuilder report = new StringBuilder("metric reader CPU per collection (ms):");
-    report.append(String.format(Locale.ROOT, " idle %.2f", idle.longValue("readerCpuMicros") / 1000.0 / collections));
+    report.append(String.format(Locale.ROOT, " idle %.2f", idleMs));
+    ResultLine virtualWaiters = null;
     for (ResultLine blocked : ResultLine.named(withExtension, "blocked")) {
       double perCollectionMs = blocked.longValue("readerCpuMicros") / 1000.0 / collections;
-      report.append(String.format(Locale.ROOT, ", with %s %s waiters %.2f",
-          blocked.get("n"), blocked.get("threads"), perCollectionMs));
-      // generous: a collection of the gauges must not take a good part of an export interval
-      double budgetMs = blocked.get("threads").equals("platform") ? 25 : 100;
-      assertThat(perCollectionMs).as("%s", blocked).isLessThan(budgetMs);
+      report.append(String.format(Locale.ROOT, ", with %s %s waiters %.2f (one yardstick walk %.2f)",
+          blocked.get("n"), blocked.get("threads"), perCollectionMs,
+          blocked.longValue("walkCpuMicros") / 1000.0));
+      if (blocked.get("threads").equals("virtual")) {
+        virtualWaiters = blocked;
+      }
     }
     report.append(String.format(Locale.ROOT, "; agent alone: idle %.2f",
         ResultLine.only(agentAlone, "idle").longValue("readerCpuMicros") / 1000.0 / collections));
@@ -172,6 +180,14 @@ class ManyWaitersTest {
           blocked.longValue("readerCpuMicros") / 1000.0 / collections));
     }
     System.out.println(report);
+    assumeTrue(virtualWaiters != null, "100,000 waiters need virtual threads (JDK 21+); " + report);
+    double growthMs = virtualWaiters.longValue("readerCpuMicros") / 1000.0 / collections - idleMs;
+    double walkMs = Math.max(0.001, virtualWaiters.longValue("walkCpuMicros") / 1000.0);
+    // a few field reads and a group lookup per waiter: a small multiple of the bare walk; a
+    // collection that allocated per waiter and walked every waiter once per kind was about 10x
+    assertThat(growthMs / walkMs)
+        .as("growth of the reader's CPU per collection over one yardstick walk: %s", report)
+        .isLessThan(8);
   }
 
   /**

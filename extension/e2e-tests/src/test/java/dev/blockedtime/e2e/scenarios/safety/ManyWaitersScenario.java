@@ -1,7 +1,12 @@
 package dev.blockedtime.e2e.scenarios.safety;
 
 import dev.blockedtime.e2e.harness.ScenarioSupport;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -17,13 +22,19 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Measures, in this JVM: the CPU time of the agent's metric reader thread (which runs the
  * gauges' callbacks) over {@code measureMillis} with no waiter and with all of them blocked, and
- * the live heap before and with the waiters. Prints {@code RESULT idle ...}, then per kind of
+ * the live heap before and with the waiters. As a yardstick measured in the same window on the
+ * same machine, the main thread meanwhile walks the waiting threads once per export interval, in a
+ * shuffled order, reading each one's state: the least any walk over the waiters costs
+ * ({@code walkCpuMicros}, per walk). Prints {@code RESULT idle ...}, then per kind of
  * thread {@code RESULT blocked threads=<kind> ...} once all of them wait, waits for {@code
  * RELEASE} on stdin (the test reads the gauges meanwhile), releases them and prints {@code
  * RESULT released threads=<kind> stuck=N}. Arguments: platform, virtual, measureMillis.
  */
 public final class ManyWaitersScenario {
   static final String READER = "PeriodicMetricReader";
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** What the yardstick walk saw (kept, so that the walk does real work). */
+  static final int[] STATES = new int[Thread.State.values().length];
 
   public static void main(String[] args) throws Exception {
     int platform = Integer.parseInt(args[0]);
@@ -32,8 +43,8 @@ public final class ManyWaitersScenario {
 
     warmUp();
     Thread.sleep(500);
-    long idleCpu = readerCpuOver(measureMillis);
-    Safety.result("idle", "readerCpuMicros", idleCpu / 1000, "ms", measureMillis);
+    long[] idle = readerCpuOver(measureMillis, List.of());
+    Safety.result("idle", "readerCpuMicros", idle[0] / 1000, "ms", measureMillis);
 
     blockReleaseAndReport("platform", Safety.threads("waiter", false), platform, measureMillis);
     if (virtual > 0 && Safety.hasVirtualThreads()) {
@@ -97,13 +108,14 @@ public final class ManyWaitersScenario {
     long heapWith = Safety.usedHeapAfterGc();
     long[] liveWith = Safety.liveBytesByClassHistogram();
     ScenarioSupport.awaitExport();
-    long cpu = readerCpuOver(measureMillis);
+    long[] cpu = readerCpuOver(measureMillis, threads);
     Safety.result(
         "blocked",
         "threads", kind,
         "n", 4 * each,
         "each", each,
-        "readerCpuMicros", cpu / 1000,
+        "readerCpuMicros", cpu[0] / 1000,
+        "walkCpuMicros", cpu[1] / 1000,
         "ms", measureMillis,
         "heapBeforeMb", Safety.mb(heapBefore),
         "heapWithMb", Safety.mb(heapWith),
@@ -123,9 +135,28 @@ public final class ManyWaitersScenario {
     Safety.result("released", "threads", kind, "stuck", stuck);
   }
 
-  private static long readerCpuOver(long millis) throws InterruptedException {
+  /**
+   * The reader's CPU time over {@code millis}, and the main thread's mean CPU time for one walk
+   * over {@code threads}, walked once per export interval meanwhile.
+   */
+  private static long[] readerCpuOver(long millis, List<Thread> threads) throws InterruptedException {
+    List<Thread> shuffled = new ArrayList<>(threads);
+    Collections.shuffle(shuffled, new Random(42));
+    long interval = Long.getLong("otel.metric.export.interval", 250);
+    long walkCpu = 0;
+    int walks = 0;
     long before = Safety.cpuNanosOfThreadsNamed(READER);
-    Thread.sleep(millis);
-    return Safety.cpuNanosOfThreadsNamed(READER) - before;
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (System.nanoTime() < end) {
+      long start = THREADS.getCurrentThreadCpuTime();
+      for (Thread t : shuffled) {
+        STATES[t.getState().ordinal()]++;
+      }
+      walkCpu += THREADS.getCurrentThreadCpuTime() - start;
+      walks++;
+      Thread.sleep(Math.max(1, Math.min(interval, (end - System.nanoTime()) / 1_000_000)));
+    }
+    long reader = Safety.cpuNanosOfThreadsNamed(READER) - before;
+    return new long[] {reader, walkCpu / Math.max(1, walks)};
   }
 }
