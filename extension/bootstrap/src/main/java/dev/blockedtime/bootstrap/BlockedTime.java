@@ -114,19 +114,42 @@ public final class BlockedTime {
    * timed variant returned its timeout value (false or null).
    */
   public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp) {
+    opExit(s, thrown, gaveUp, 0, null);
+  }
+
+  /**
+   * Exit of a timed blocking method, with its timeout. A call that gave up after a positive
+   * timeout without ever parking still waited that long: on JDK 17, {@code SynchronousQueue} and
+   * {@code LinkedTransferQueue} spin and yield before they park, and on a saturated machine the
+   * timeout can run out first. Such a call is recorded as a wait of its timeout, ending now.
+   */
+  public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp, long timeout, java.util.concurrent.TimeUnit unit) {
     try {
+      Object queue = s.opQueue;
       String method = s.opMethod;
       s.opQueue = null;
       s.opMethod = null;
       s.opRegistration = null;
-      if (!s.open) {
-        return;
+      if (s.open) {
+        finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));
+      } else if (gaveUp && thrown == null && timeout > 0 && unit != null) {
+        gaveUpWithoutParking(s, queue, Ops.snake(method), unit.toNanos(timeout));
       }
-      String outcome = Outcome.of(thrown, gaveUp);
-      finish(s, Ops.snake(method), outcome);
     } catch (Throwable t) {
       failed("op", t);
     }
+  }
+
+  private static void gaveUpWithoutParking(ThreadState s, Object queue, String op, long timeoutNanos) {
+    Registration r = Resources.lookup(queue);
+    if (r == null || r.name.kind != ResourceName.Kind.QUEUE) {
+      return;
+    }
+    long now = System.nanoTime();
+    open(s, r.name, op, now - timeoutNanos, false, Ops.isConsumer(op) ? QueueState.EMPTY : QueueState.FULL);
+    s.role = Ops.isConsumer(op) ? Registration.NOT_EMPTY : Registration.NOT_FULL;
+    s.endNanos = now;
+    finish(s, op, Outcome.TIMEOUT);
   }
 
   // ---------------------------------------------------------------- slow paths

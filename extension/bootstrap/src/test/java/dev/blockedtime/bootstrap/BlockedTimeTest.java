@@ -537,6 +537,51 @@ class BlockedTimeTest {
   }
 
   @Test
+  void aTimedCallThatGaveUpWithoutParkingIsAWaitOfItsTimeout() throws Exception {
+    // JDK 17's SynchronousQueue and LinkedTransferQueue spin and yield before parking: on a
+    // saturated machine a timed call can run out of time without a park for the advice to see
+    SynchronousQueue<Object> q = new SynchronousQueue<>();
+    QueueDriver.register(q, "SynchronousQueue");
+    LinkedTransferQueue<Object> ltq = new LinkedTransferQueue<>();
+    QueueDriver.register(ltq, "LinkedTransferQueue");
+    long[] window = new long[2];
+    onNewThread(
+        () -> {
+          window[0] = System.nanoTime();
+          ThreadState poll = BlockedTime.opEnter(q, "poll");
+          BlockedTime.opExit(poll, null, true, 3, TimeUnit.MILLISECONDS);
+          ThreadState offer = BlockedTime.opEnter(ltq, "tryTransfer");
+          BlockedTime.opExit(offer, null, true, 2_000, TimeUnit.MICROSECONDS);
+          window[1] = System.nanoTime();
+          // not waits: a call that went through, a zero timeout, an interrupted call, a take
+          ThreadState done = BlockedTime.opEnter(q, "poll");
+          BlockedTime.opExit(done, null, false, 3, TimeUnit.MILLISECONDS);
+          ThreadState zero = BlockedTime.opEnter(q, "poll");
+          BlockedTime.opExit(zero, null, true, 0, TimeUnit.MILLISECONDS);
+          ThreadState interrupted = BlockedTime.opEnter(q, "poll");
+          BlockedTime.opExit(interrupted, new InterruptedException(), true, 3, TimeUnit.MILLISECONDS);
+          ThreadState take = BlockedTime.opEnter(q, "take");
+          BlockedTime.opExit(take, null, false);
+          return null;
+        });
+    assertThat(events).hasSize(2);
+    WaitEvent poll = events.get(0);
+    assertThat(poll.name.type).isEqualTo("SynchronousQueue");
+    assertThat(poll.operation).isEqualTo("poll");
+    assertThat(poll.state).isEqualTo("empty");
+    assertThat(poll.outcome).isEqualTo("timeout");
+    assertThat(poll.durationNanos).isEqualTo(3 * MS);
+    assertThat(poll.startNanos + poll.durationNanos).isBetween(window[0], window[1]);
+    WaitEvent offer = events.get(1);
+    assertThat(offer.name.type).isEqualTo("LinkedTransferQueue");
+    assertThat(offer.operation).isEqualTo("try_transfer");
+    assertThat(offer.state).isEqualTo("full");
+    assertThat(offer.outcome).isEqualTo("timeout");
+    assertThat(offer.durationNanos).isEqualTo(2 * MS);
+    assertThat(InProgressWaits.size()).isZero();
+  }
+
+  @Test
   void linkedTransferQueueParksOnItselfAsTheTransferer() throws Exception {
     LinkedTransferQueue<Object> q = new LinkedTransferQueue<>();
     QueueDriver.register(q, "LinkedTransferQueue");

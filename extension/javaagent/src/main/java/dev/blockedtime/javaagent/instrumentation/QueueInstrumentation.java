@@ -11,6 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.whereAny;
 
 import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.ThreadState;
+import java.util.concurrent.TimeUnit;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
@@ -53,12 +54,11 @@ final class QueueInstrumentation implements TypeInstrumentation {
             .and(returns(boolean.class)),
         advice + "$BooleanOperationAdvice");
     transformer.applyAdviceToMethod(
-        isPublic()
-            .and(
-                namedOneOf("take", "takeFirst", "takeLast")
-                    .and(takesArguments(0))
-                    .or(namedOneOf("poll", "pollFirst", "pollLast").and(timed()))),
+        isPublic().and(namedOneOf("take", "takeFirst", "takeLast")).and(takesArguments(0)),
         advice + "$ElementOperationAdvice");
+    transformer.applyAdviceToMethod(
+        isPublic().and(namedOneOf("poll", "pollFirst", "pollLast")).and(timed()),
+        advice + "$TimedPollAdvice");
   }
 
   /** Methods with a {@code TimeUnit} parameter: the timed variants, the only ones that wait. */
@@ -108,9 +108,11 @@ final class QueueInstrumentation implements TypeInstrumentation {
     public static void exit(
         @Advice.Enter ThreadState state,
         @Advice.Thrown Throwable thrown,
-        @Advice.Return boolean accepted) {
+        @Advice.Return boolean accepted,
+        @Advice.Argument(1) long timeout,
+        @Advice.Argument(2) TimeUnit unit) {
       if (state != null) {
-        BlockedTime.opExit(state, thrown, !accepted);
+        BlockedTime.opExit(state, thrown, !accepted, timeout, unit);
       }
     }
   }
@@ -129,6 +131,27 @@ final class QueueInstrumentation implements TypeInstrumentation {
         @Advice.Return Object element) {
       if (state != null) {
         BlockedTime.opExit(state, thrown, element == null);
+      }
+    }
+  }
+
+  /** {@code poll(timeout, unit)} and its deque variants. */
+  @SuppressWarnings("unused")
+  public static class TimedPollAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
+      return BlockedTime.opEnter(queue, method);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter ThreadState state,
+        @Advice.Thrown Throwable thrown,
+        @Advice.Return Object element,
+        @Advice.Argument(0) long timeout,
+        @Advice.Argument(1) TimeUnit unit) {
+      if (state != null) {
+        BlockedTime.opExit(state, thrown, element == null, timeout, unit);
       }
     }
   }
