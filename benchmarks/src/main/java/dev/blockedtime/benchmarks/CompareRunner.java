@@ -81,7 +81,10 @@ public final class CompareRunner {
           "  --w <time>          warmup iteration time, e.g. 1s, 500ms (default 1s)",
           "  --i <n>             measurement iterations (default 5)",
           "  --r <time>          measurement iteration time (default 1s)",
-          "  --configs <list>    subset/order of none,agent,ext (default none,agent,ext)",
+          "  --configs <list>    subset/order of none,agent,ext,ext-all,jfr (default none,agent,ext);",
+          "                      ext-all: agent+ext recording every wait with its stack (monitor and stack",
+          "                      thresholds 0); jfr: agent + a JFR recording of every jdk.ThreadPark and",
+          "                      jdk.JavaMonitorEnter event with its stack (threshold 0), and nothing else",
           "  --jvm-args <args>   JVM arguments for every fork, space-separated (default \"-Xms1g -Xmx1g\")",
           "  --ext-args <args>   extra JVM arguments for the agent+ext forks only, e.g. extension settings",
           "  --record-metrics    instead of otel.metrics.exporter=none, use the pull-based Prometheus",
@@ -198,15 +201,24 @@ public final class CompareRunner {
     extArgs.add("-Dotel.javaagent.extensions=" + extension);
     extArgs.addAll(split(args.value("ext-args", "")));
 
+    // Every wait recorded, with its stack: the extension's side of the comparison with JFR.
+    List<String> extAllArgs = new ArrayList<>(extArgs);
+    extAllArgs.add("-D" + SETTINGS_PREFIX + "monitor-threshold=0");
+    extAllArgs.add("-D" + SETTINGS_PREFIX + "stack-threshold=0");
+    List<String> jfrArgs = new ArrayList<>(agentArgs);
+    jfrArgs.add("-XX:StartFlightRecording=settings=" + writeJfrSettings(out));
+
     Map<String, Config> known = new LinkedHashMap<>();
     known.put("none", new Config("none", "no agent", List.of()));
     known.put("agent", new Config("agent", "agent", agentArgs));
     known.put("ext", new Config("ext", "agent+ext", extArgs));
+    known.put("ext-all", new Config("ext-all", "agent+ext, every wait with its stack", extAllArgs));
+    known.put("jfr", new Config("jfr", "agent+JFR, every park and monitor enter", jfrArgs));
     List<Config> configs = new ArrayList<>();
     for (String key : split(args.value("configs", "none,agent,ext").replace(',', ' '))) {
       Config config = known.get(key);
       if (config == null) {
-        System.err.println("Unknown configuration '" + key + "'; expected none, agent, ext.");
+        System.err.println("Unknown configuration '" + key + "'; expected one of " + known.keySet() + ".");
         System.exit(2);
       }
       configs.add(config);
@@ -384,7 +396,8 @@ public final class CompareRunner {
           + " not included; `--record-metrics` includes it.\n");
     }
     md.append("- Scores are **throughput, higher is better** (ops/µs; in multi-threaded benchmarks"
-        + " the sum over their threads). Ratios > 1 mean the first is faster. ± is JMH's 99.9%"
+        + " the sum over their threads), except those in a time-per-operation unit (µs/op: lower"
+        + " is better). Ratios of throughputs > 1 mean the first is faster. ± is JMH's 99.9%"
         + " confidence half-width over all measurement iterations of all forks; ratio errors are"
         + " propagated to first order (relative errors in quadrature). `*` marks a ratio whose"
         + " interval excludes 1. Δ ns/op = 1/throughput(agent+ext) − 1/throughput(agent). The last"
@@ -415,6 +428,13 @@ public final class CompareRunner {
     if (agentConfig != null && ext != null) {
       md.append(" | agent+ext / agent | Δ ns/op (ext − agent) | agent+ext / agent, medians");
     }
+    List<Config> others = new ArrayList<>();
+    for (Config config : configs) {
+      if (agentConfig != null && !List.of("none", "agent", "ext").contains(config.key())) {
+        others.add(config);
+        md.append(" | ").append(config.key()).append(" / agent");
+      }
+    }
     md.append(" |\n|---");
     for (int i = 0; i < configs.size(); i++) {
       md.append("|---:");
@@ -425,6 +445,7 @@ public final class CompareRunner {
     if (agentConfig != null && ext != null) {
       md.append("|---:|---:|---:");
     }
+    others.forEach(c -> md.append("|---:"));
     md.append("|\n");
 
     for (Map.Entry<String, Map<String, Cell>> entry : cells.entrySet()) {
@@ -447,6 +468,9 @@ public final class CompareRunner {
         double medianE = row.get("ext").median();
         md.append(" | ").append(Double.isNaN(medianA) || Double.isNaN(medianE) || medianA == 0
             ? "–" : String.format(Locale.ROOT, "%.3f", medianE / medianA));
+      }
+      for (Config other : others) {
+        md.append(" | ").append(ratio(row.get(other.key()).merged(), row.get("agent").merged()));
       }
       md.append(" |\n");
     }
@@ -475,6 +499,29 @@ public final class CompareRunner {
       md.append(" |\n");
     }
     return md.toString();
+  }
+
+  static final String SETTINGS_PREFIX = "otel.instrumentation.blocked-time.";
+
+  /**
+   * A JFR settings file that records every park and every contended monitor enter, with stacks,
+   * and no other event: the coverage blocked-time gives for locks and monitors, had from JFR.
+   */
+  static Path writeJfrSettings(Path dir) throws IOException {
+    StringBuilder jfc = new StringBuilder();
+    jfc.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .append("<configuration version=\"2.0\" label=\"every park and monitor enter\">\n");
+    for (String event : List.of("jdk.ThreadPark", "jdk.JavaMonitorEnter")) {
+      jfc.append("  <event name=\"").append(event).append("\">\n")
+          .append("    <setting name=\"enabled\">true</setting>\n")
+          .append("    <setting name=\"stackTrace\">true</setting>\n")
+          .append("    <setting name=\"threshold\">0 ms</setting>\n")
+          .append("  </event>\n");
+    }
+    jfc.append("</configuration>\n");
+    Path file = dir.resolve("every-park-and-monitor-enter.jfc");
+    Files.writeString(file, jfc.toString());
+    return file;
   }
 
   private static Config find(List<Config> configs, String key) {

@@ -20,7 +20,12 @@ import org.openjdk.jmh.annotations.Threads;
  *
  * <p>The uncontended ones never wait (fast path only). {@code contendedReentrantLock} runs two
  * threads on one lock, so part of its acquisitions take the queued, parking slow path ({@code
- * AbstractQueuedSynchronizer.acquire}); its score is the sum over both threads.
+ * AbstractQueuedSynchronizer.acquire}); {@code contendedSynchronized} does the same with a
+ * monitor, whose contended enters are JFR {@code jdk.JavaMonitorEnter} events. Their score is the
+ * sum over both threads.
+ *
+ * <p>Every trial starts only once blocked-time's monitor part is streaming, where the extension is
+ * loaded ({@link MonitorPart}): the {@code synchronized} benchmarks measure with it on.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -36,7 +41,8 @@ public class LockBenchmarks {
     long counter;
 
     @Setup
-    public void setup() {
+    public void setup() throws InterruptedException {
+      MonitorPart.awaitStreaming();
       lock = new ReentrantLock();
       readLock = new ReentrantReadWriteLock().readLock();
       semaphore = new Semaphore(1);
@@ -86,10 +92,12 @@ public class LockBenchmarks {
   @State(Scope.Benchmark)
   public static class Shared {
     ReentrantLock lock;
+    final Object monitor = new Object();
     long counter;
 
     @Setup
-    public void setup() {
+    public void setup() throws InterruptedException {
+      MonitorPart.awaitStreaming();
       lock = new ReentrantLock();
     }
   }
@@ -102,6 +110,14 @@ public class LockBenchmarks {
       return ++s.counter;
     } finally {
       s.lock.unlock();
+    }
+  }
+
+  @Benchmark
+  @Threads(2)
+  public long contendedSynchronized(Shared s) {
+    synchronized (s.monitor) {
+      return ++s.counter;
     }
   }
 }
