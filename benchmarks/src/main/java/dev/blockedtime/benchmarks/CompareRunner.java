@@ -81,12 +81,15 @@ public final class CompareRunner {
           "  --w <time>          warmup iteration time, e.g. 1s, 500ms (default 1s)",
           "  --i <n>             measurement iterations (default 5)",
           "  --r <time>          measurement iteration time (default 1s)",
-          "  --configs <list>    subset/order of none,agent,ext,ext-all,jfr (default none,agent,ext);",
-          "                      ext-all: agent+ext recording every wait with its stack (monitor and stack",
-          "                      thresholds 0); jfr: agent + a JFR recording of every jdk.ThreadPark and",
-          "                      jdk.JavaMonitorEnter event with its stack (threshold 0), and nothing else",
+          "  --configs <list>    subset/order of none,agent,ext,ext-all,ext-stacks,jfr (default none,agent,ext);",
+          "                      ext-all: agent+ext recording every wait (monitor threshold 0); ext-stacks:",
+          "                      the same with a stack for every wait (stack threshold 0 too); jfr: agent +",
+          "                      a JFR recording of every jdk.ThreadPark and jdk.JavaMonitorEnter event with",
+          "                      its stack (threshold 0), and nothing else",
           "  --jvm-args <args>   JVM arguments for every fork, space-separated (default \"-Xms1g -Xmx1g\")",
           "  --ext-args <args>   extra JVM arguments for the agent+ext forks only, e.g. extension settings",
+          "  --cpu               also measure the whole JVM's CPU time per operation (all threads) and",
+          "                      report it in a second table: the cost of benchmarks that wait",
           "  --record-metrics    instead of otel.metrics.exporter=none, use the pull-based Prometheus",
           "                      exporter (never scraped here): the SDK then really records metrics",
           "                      (with 'none' it hands out no-op meters), still without exporting",
@@ -126,6 +129,14 @@ public final class CompareRunner {
       }
       return new RunResult(forks.get(0).getParams(), forks).getPrimaryResult();
     }
+
+    /** The whole JVM's CPU time per operation ({@code --cpu}), or null. */
+    Result cpu() {
+      if (forks.isEmpty()) {
+        return null;
+      }
+      return new RunResult(forks.get(0).getParams(), forks).getSecondaryResults().get(CpuTimeProfiler.NAME);
+    }
   }
 
   private CompareRunner() {}
@@ -146,6 +157,7 @@ public final class CompareRunner {
     List<String> baseJvmArgs = split(args.value("jvm-args", "-Xms1g -Xmx1g"));
     boolean verbose = args.flag("verbose");
     boolean recordMetrics = args.flag("record-metrics");
+    boolean cpu = args.flag("cpu");
 
     // Which benchmarks.
     OutputFormat quiet = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
@@ -201,10 +213,12 @@ public final class CompareRunner {
     extArgs.add("-Dotel.javaagent.extensions=" + extension);
     extArgs.addAll(split(args.value("ext-args", "")));
 
-    // Every wait recorded, with its stack: the extension's side of the comparison with JFR.
+    // The extension's side of the comparison with JFR: every wait recorded (lock and queue waits
+    // always are; monitor enters from a 0 threshold on), then also with a stack walk for each.
     List<String> extAllArgs = new ArrayList<>(extArgs);
     extAllArgs.add("-D" + SETTINGS_PREFIX + "monitor-threshold=0");
-    extAllArgs.add("-D" + SETTINGS_PREFIX + "stack-threshold=0");
+    List<String> extStacksArgs = new ArrayList<>(extAllArgs);
+    extStacksArgs.add("-D" + SETTINGS_PREFIX + "stack-threshold=0");
     List<String> jfrArgs = new ArrayList<>(agentArgs);
     jfrArgs.add("-XX:StartFlightRecording=settings=" + writeJfrSettings(out));
 
@@ -212,7 +226,8 @@ public final class CompareRunner {
     known.put("none", new Config("none", "no agent", List.of()));
     known.put("agent", new Config("agent", "agent", agentArgs));
     known.put("ext", new Config("ext", "agent+ext", extArgs));
-    known.put("ext-all", new Config("ext-all", "agent+ext, every wait with its stack", extAllArgs));
+    known.put("ext-all", new Config("ext-all", "agent+ext, every wait", extAllArgs));
+    known.put("ext-stacks", new Config("ext-stacks", "agent+ext, every wait with its stack", extStacksArgs));
     known.put("jfr", new Config("jfr", "agent+JFR, every park and monitor enter", jfrArgs));
     List<Config> configs = new ArrayList<>();
     for (String key : split(args.value("configs", "none,agent,ext").replace(',', ' '))) {
@@ -279,6 +294,9 @@ public final class CompareRunner {
                     .verbosity(VerboseMode.NORMAL);
             if (!config.jvmArgs().isEmpty()) {
               options.jvmArgsAppend(config.jvmArgs().toArray(new String[0]));
+            }
+            if (cpu) {
+              options.addProfiler(CpuTimeProfiler.class);
             }
             double load = loadAverage();
             if (!Double.isNaN(load)) {
@@ -475,6 +493,8 @@ public final class CompareRunner {
       md.append(" |\n");
     }
 
+    appendCpuTable(md, cells, configs);
+
     md.append("\nPer-fork means (").append(unit).append("), in run order within each configuration,"
         + " then [the median of all their iterations]:\n\n");
     md.append("| benchmark");
@@ -522,6 +542,46 @@ public final class CompareRunner {
     Path file = dir.resolve("every-park-and-monitor-enter.jfc");
     Files.writeString(file, jfc.toString());
     return file;
+  }
+
+  /** With {@code --cpu}: CPU time per operation per configuration, and each against the agent's. */
+  private static void appendCpuTable(StringBuilder md, Map<String, Map<String, Cell>> cells, List<Config> configs) {
+    boolean any = cells.values().stream().anyMatch(row -> row.values().stream().anyMatch(c -> c.cpu() != null));
+    if (!any) {
+      return;
+    }
+    Config agentConfig = find(configs, "agent");
+    md.append("\nCPU time of the whole JVM per operation (ns/op, every thread; **lower is better**;"
+        + " `--cpu`), and each configuration's against the agent alone's (> 1: costs more):\n\n");
+    md.append("| benchmark");
+    configs.forEach(c -> md.append(" | ").append(c.title()));
+    for (Config c : configs) {
+      if (agentConfig != null && !c.key().equals("agent")) {
+        md.append(" | ").append(c.key()).append(" / agent");
+      }
+    }
+    md.append(" |\n|---");
+    for (Config c : configs) {
+      md.append("|---:");
+      if (agentConfig != null && !c.key().equals("agent")) {
+        md.append("|---:");
+      }
+    }
+    md.append("|\n");
+    for (Map.Entry<String, Map<String, Cell>> entry : cells.entrySet()) {
+      Map<String, Cell> row = entry.getValue();
+      md.append("| ").append(shortName(entry.getKey()));
+      for (Config c : configs) {
+        Result r = row.get(c.key()).cpu();
+        md.append(" | ").append(r == null ? "–" : withError(r.getScore(), r.getScoreError()));
+      }
+      for (Config c : configs) {
+        if (agentConfig != null && !c.key().equals("agent")) {
+          md.append(" | ").append(ratio(row.get(c.key()).cpu(), row.get("agent").cpu()));
+        }
+      }
+      md.append(" |\n");
+    }
   }
 
   private static Config find(List<Config> configs, String key) {
@@ -696,7 +756,7 @@ public final class CompareRunner {
   /** {@code --name value}, {@code --name=value}, {@code --flag}, positionals; -Dbench.name fallbacks. */
   static final class Args {
     private static final Set<String> FLAGS =
-        Set.of("quick", "verbose", "list", "help", "record-metrics");
+        Set.of("quick", "verbose", "list", "help", "record-metrics", "cpu");
     final Map<String, List<String>> options = new LinkedHashMap<>();
     final List<String> positional = new ArrayList<>();
 
