@@ -757,6 +757,9 @@ public final class CompareRunner {
   static final class Args {
     private static final Set<String> FLAGS =
         Set.of("quick", "verbose", "list", "help", "record-metrics", "cpu");
+    private static final Set<String> VALUED =
+        Set.of("agent", "extension", "out", "forks", "wi", "w", "i", "r", "configs", "jvm-args",
+            "ext-args", "exclude", "prometheus-port");
     final Map<String, List<String>> options = new LinkedHashMap<>();
     final List<String> positional = new ArrayList<>();
 
@@ -769,11 +772,14 @@ public final class CompareRunner {
         }
         if (a.startsWith("--")) {
           String name = a.substring(2);
-          String value;
           int eq = name.indexOf('=');
-          if (eq >= 0) {
-            value = name.substring(eq + 1);
-            name = name.substring(0, eq);
+          String given = eq >= 0 ? name.substring(eq + 1) : null;
+          name = eq >= 0 ? name.substring(0, eq) : name;
+          String value;
+          if (!FLAGS.contains(name) && !VALUED.contains(name)) {
+            throw new IllegalArgumentException("Unknown option --" + name + ".\n\n" + USAGE);
+          } else if (given != null) {
+            value = given;
           } else if (FLAGS.contains(name)) {
             value = "true";
           } else if (i + 1 < argv.length) {

@@ -11,7 +11,6 @@ import static net.bytebuddy.matcher.ElementMatchers.whereAny;
 
 import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.ThreadState;
-import java.util.concurrent.TimeUnit;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
@@ -19,6 +18,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One blocking queue class: its constructors register the queue (the allocation site is on the
@@ -43,19 +43,18 @@ final class QueueInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(isConstructor(), advice + "$ConstructorAdvice");
     transformer.applyAdviceToMethod(
         isPublic()
-            .and(namedOneOf("put", "putFirst", "putLast", "transfer"))
-            .and(takesArguments(1))
-            .and(returns(void.class)),
-        advice + "$VoidOperationAdvice");
+            .and(
+                namedOneOf("put", "putFirst", "putLast", "transfer")
+                    .and(takesArguments(1))
+                    .and(returns(void.class))
+                    .or(namedOneOf("take", "takeFirst", "takeLast").and(takesArguments(0)))),
+        advice + "$UntimedOperationAdvice");
     transformer.applyAdviceToMethod(
         isPublic()
             .and(namedOneOf("offer", "offerFirst", "offerLast", "tryTransfer"))
             .and(timed())
             .and(returns(boolean.class)),
         advice + "$BooleanOperationAdvice");
-    transformer.applyAdviceToMethod(
-        isPublic().and(namedOneOf("take", "takeFirst", "takeLast")).and(takesArguments(0)),
-        advice + "$ElementOperationAdvice");
     transformer.applyAdviceToMethod(
         isPublic().and(namedOneOf("poll", "pollFirst", "pollLast")).and(timed()),
         advice + "$TimedPollAdvice");
@@ -82,8 +81,9 @@ final class QueueInstrumentation implements TypeInstrumentation {
     }
   }
 
+  /** {@code put}, {@code take}, {@code transfer} and their deque variants: they never give up. */
   @SuppressWarnings("unused")
-  public static class VoidOperationAdvice {
+  public static class UntimedOperationAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
       return BlockedTime.opEnter(queue, method);
@@ -97,6 +97,7 @@ final class QueueInstrumentation implements TypeInstrumentation {
     }
   }
 
+  /** The timed {@code offer}, its deque variants and the timed {@code tryTransfer}. */
   @SuppressWarnings("unused")
   public static class BooleanOperationAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -113,24 +114,6 @@ final class QueueInstrumentation implements TypeInstrumentation {
         @Advice.Argument(2) TimeUnit unit) {
       if (state != null) {
         BlockedTime.opExit(state, thrown, !accepted, timeout, unit);
-      }
-    }
-  }
-
-  @SuppressWarnings("unused")
-  public static class ElementOperationAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
-      return BlockedTime.opEnter(queue, method);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(
-        @Advice.Enter ThreadState state,
-        @Advice.Thrown Throwable thrown,
-        @Advice.Return Object element) {
-      if (state != null) {
-        BlockedTime.opExit(state, thrown, element == null);
       }
     }
   }
