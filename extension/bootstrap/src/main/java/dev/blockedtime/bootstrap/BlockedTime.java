@@ -1,26 +1,39 @@
 package dev.blockedtime.bootstrap;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * The entry points that advice inlined into {@code java.util.concurrent} calls, and the state
  * machine that turns a thread's parks into one wait per operation.
  *
- * <p>Cost model: operations that do not wait never reach this class except through {@link
- * #opEnter}/{@link #opExit} on the blocking methods (a thread-local read and two field writes).
- * Everything else runs only on paths that park: the synchronizer's slow acquire, condition waits,
- * and the parks of rendezvous queues.
+ * <p>Cost model: an operation that does not wait reaches this class only through the exit advice
+ * of a blocking queue method, which reads one shared counter ({@link #opWaitPending}) and stops
+ * there while no thread has a wait waiting for its operation's exit. Everything else runs only on
+ * paths that park: the synchronizer's slow acquire, condition waits, and the parks of rendezvous
+ * queues.
  *
- * <p>How one operation becomes one point: the entry advice of a blocking queue method marks the
- * thread as inside that operation. The first park that belongs to the same queue (its lock, its
- * conditions, its transferer) opens the wait; later parks of the same operation extend it; the
- * operation's exit closes it and records once. A park on a queue's internal lock outside any
- * blocking operation (an untimed {@code offer} or {@code poll} under contention) is a wait of its
- * own, operation {@code unknown}, state {@code contended}.
+ * <p>How one operation becomes one point: the one call inside a blocking queue method that can
+ * park (a condition's {@code await}, a rendezvous queue's park; see {@link WaitCalls}) marks the
+ * thread as inside that operation for its duration, so the first park of the same queue opens the
+ * wait under the operation's name. The wait stays open after the park: later parks of the same
+ * operation (another round of the wait loop, the queue's other lock) extend it, and the method's
+ * exit closes it and records once. A wait for the queue's lock inside a blocking method (which
+ * takes it interruptibly, or through {@link #lockForOperation}) opens the same way and is named by
+ * the exit. A park on a queue's internal lock outside any blocking operation (an untimed {@code
+ * offer} or {@code poll} under contention) is a wait of its own, operation {@code unknown}, state
+ * {@code contended}.
  *
  * <p>Every method here catches everything: advice must never throw into the application.
  */
 public final class BlockedTime {
   private static final ThreadLocal<ThreadState> STATE =
       ThreadLocal.withInitial(() -> new ThreadState(Thread.currentThread()));
+
+  // Threads whose operation wait has stopped parking and waits for the operation's exit to close
+  // it. Nonzero only between the end of a park and the return of the method that parked.
+  private static final AtomicInteger AWAITING_EXIT = new AtomicInteger();
 
   private static volatile Settings settings = Settings.defaults();
   private static volatile Recorder recorder;
@@ -91,8 +104,9 @@ public final class BlockedTime {
   // ---------------------------------------------------------------- blocking operations
 
   /**
-   * Entry of a blocking queue method. Returns the thread's state when this is the outermost
-   * blocking operation on the thread (its exit must then call {@link #opExit}), else null.
+   * Marks the thread as inside blocking operation {@code method} of {@code queue} (a queue, or the
+   * transferer or barrier its threads park on). Returns the thread's state when the thread was not
+   * marked already; the caller must then call {@link #opLeave} or {@link #opExit}. Else null.
    */
   public static ThreadState opEnter(Object queue, String method) {
     try {
@@ -110,8 +124,84 @@ public final class BlockedTime {
   }
 
   /**
-   * Exit of the blocking method whose entry returned {@code s}. {@code gaveUp} is true when a
-   * timed variant returned its timeout value (false or null).
+   * End of the call that {@link #opEnter} marked, inside a blocking method: a wait it opened stays
+   * open, for the method's exit ({@link #opReturned}) to close.
+   */
+  public static void opLeave(ThreadState s) {
+    s.opQueue = null;
+    s.opMethod = null;
+    s.opRegistration = null;
+  }
+
+  /**
+   * Whether any thread has a wait waiting for its operation's exit: the exit advice of a blocking
+   * queue method calls {@link #opReturned} only then (or when a timed call gave up), so a method
+   * that did not wait pays one read of a counter that is almost always 0.
+   *
+   * <p>A plain read: a thread needs to see only its own increments, which program order shows it.
+   * Another thread's, seen late or early, cost at most one needless {@link #opReturned}.
+   */
+  public static boolean opWaitPending() {
+    return AWAITING_EXIT.getPlain() != 0;
+  }
+
+  /**
+   * Exit of blocking queue method {@code method} of {@code queue}: closes and records the wait
+   * this call opened, named after {@code method}. {@code gaveUp} is true when a timed variant
+   * returned its timeout value (false or null); see {@link #opExit(ThreadState, Throwable, boolean,
+   * long, TimeUnit)} for a call that gave up without parking.
+   */
+  public static void opReturned(
+      Object queue, String method, Throwable thrown, boolean gaveUp, long timeout, TimeUnit unit) {
+    try {
+      ThreadState s = STATE.get();
+      if (s.busy || s.ignored) {
+        return;
+      }
+      if (s.open) {
+        if (!s.awaitingExit || s.opQueue != null) {
+          return;
+        }
+        Registration r = Resources.lookup(queue);
+        if (r == null || r.token != s.waitToken || Ops.delegator(queue, method) != null) {
+          return; // another queue's wait, or a deque method whose delegating caller closes it
+        }
+        finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));
+      } else if (gaveUp && thrown == null && timeout > 0 && unit != null
+          && Ops.delegator(queue, method) == null) {
+        gaveUpWithoutParking(s, queue, Ops.snake(method), unit.toNanos(timeout));
+      }
+    } catch (Throwable t) {
+      failed("op", t);
+    }
+  }
+
+  /**
+   * {@code lock()} of a {@code LinkedBlockingDeque}'s untimed blocking methods, after a failed
+   * {@code tryLock()} (see {@link WaitCalls#lock}): their wait for the lock is part of the
+   * operation, as the interruptible lock waits of the other blocking methods are.
+   */
+  static void lockForOperation(ReentrantLock lock) {
+    ThreadState s = null;
+    try {
+      s = STATE.get();
+      s.lockInOp = true;
+    } catch (Throwable t) {
+      failed("op", t);
+    }
+    try {
+      lock.lock();
+    } finally {
+      if (s != null) {
+        s.lockInOp = false;
+      }
+    }
+  }
+
+  /**
+   * Exit of the operation whose {@link #opEnter} returned {@code s} and which was marked for its
+   * whole length (a {@code CyclicBarrier}'s await). {@code gaveUp} is true when a timed variant
+   * returned its timeout value.
    */
   public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp) {
     opExit(s, thrown, gaveUp, 0, null);
@@ -123,7 +213,7 @@ public final class BlockedTime {
    * {@code LinkedTransferQueue} spin and yield before they park, and on a saturated machine the
    * timeout can run out first. Such a call is recorded as a wait of its timeout, ending now.
    */
-  public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp, long timeout, java.util.concurrent.TimeUnit unit) {
+  public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp, long timeout, TimeUnit unit) {
     try {
       Object queue = s.opQueue;
       String method = s.opMethod;
@@ -213,6 +303,9 @@ public final class BlockedTime {
             s,
             s.waitOp,
             result < 0 ? Outcome.INTERRUPTED : (result == 0 ? Outcome.TIMEOUT : Outcome.OK));
+      } else if (s.open && !s.awaitingExit) {
+        s.awaitingExit = true;
+        AWAITING_EXIT.incrementAndGet();
       }
     } catch (Throwable t) {
       failed("wait", t);
@@ -268,34 +361,53 @@ public final class BlockedTime {
       return null;
     }
     long now = System.nanoTime();
+    boolean marked = false; // this park is the marked call of an operation on the same resource
     if (s.opQueue != null) {
       Registration op = s.opRegistration;
       if (op == null) {
         op = Resources.lookup(s.opQueue);
         s.opRegistration = op;
       }
-      if (op != null && op.token == r.token) {
-        String opName = Ops.snake(s.opMethod);
-        if (!s.open) {
-          open(s, r.name, opName, now, false, initialState(r));
-        }
-        addRole(s, r, opName);
-        s.depth = 1;
-        return s;
+      marked = op != null && op.token == r.token;
+    }
+    if (s.open && s.waitToken != r.token) {
+      if (!s.awaitingExit || (s.opQueue != null && !marked)) {
+        return null; // another resource's park inside an operation that still runs
       }
+      // Application code between a park and the operation's exit (a PriorityBlockingQueue's
+      // compareTo, a Delayed's getDelay) waits on something else: the operation's wait is over.
+      finish(s, s.waitOp, Outcome.OK);
     }
     if (s.open) {
-      return null; // another resource's park inside an operation that already waits
+      // the same operation parks again: another round of its wait loop, or LinkedBlockingQueue's
+      // other lock when it signals
+      if (marked && s.waitOp == Ops.UNKNOWN) {
+        s.waitOp = Ops.name(s.opQueue, s.opMethod); // it waited for the lock first
+      }
+      addRole(s, r, s.waitOp);
+      s.depth = 1;
+      return s;
     }
-    if (r.name.kind == ResourceName.Kind.LOCK && r.role != Registration.LOCK) {
+    if (marked) {
+      open(s, r, Ops.name(s.opQueue, s.opMethod), now, false, initialState(r));
+      addRole(s, r, s.waitOp);
+    } else if (r.name.kind == ResourceName.Kind.QUEUE
+        && r.role == Registration.LOCK
+        && ((flags & LockOps.INTERRUPTIBLE) != 0 || s.lockInOp)) {
+      // A blocking method waits for the queue's lock (the JDK's blocking methods take it
+      // interruptibly, the others with lock()): its exit names and closes the wait, or a wait for
+      // space or an element continues it.
+      open(s, r, Ops.UNKNOWN, now, false, QueueState.CONTENDED);
+      addRole(s, r, Ops.UNKNOWN);
+    } else if (r.name.kind == ResourceName.Kind.LOCK && r.role != Registration.LOCK) {
       // a lock, semaphore, latch or condition waited on directly: the wait is the call itself
       String type = r.name.type;
       String op = method != null ? Ops.snake(method) : LockOps.operation(type, flags);
       String mode = method != null ? LockOps.EXCLUSIVE : LockOps.mode(flags);
-      open(s, r.name, op, now, true, mode);
+      open(s, r, op, now, true, mode);
       s.lockMode = mode;
     } else {
-      open(s, r.name, Ops.UNKNOWN, now, true, initialState(r));
+      open(s, r, Ops.UNKNOWN, now, true, initialState(r));
       addRole(s, r, Ops.UNKNOWN);
     }
     s.depth = 1;
@@ -304,6 +416,12 @@ public final class BlockedTime {
 
   private static String initialState(Registration r) {
     return r.name.kind == ResourceName.Kind.LOCK ? r.defaultMode : QueueState.CONTENDED;
+  }
+
+  private static void open(
+      ThreadState s, Registration r, String op, long now, boolean standalone, String state) {
+    open(s, r.name, op, now, standalone, state);
+    s.waitToken = r.token;
   }
 
   private static void open(
@@ -351,6 +469,11 @@ public final class BlockedTime {
     s.waitOp = null;
     s.waitState = null;
     InProgressWaits.remove(s, name.kind);
+    if (s.awaitingExit) {
+      s.awaitingExit = false;
+      AWAITING_EXIT.decrementAndGet();
+    }
+    s.waitToken = null;
     s.open = false;
     s.standalone = false;
     s.depth = 0;

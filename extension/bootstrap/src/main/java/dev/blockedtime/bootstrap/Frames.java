@@ -20,6 +20,7 @@ public final class Frames {
   // libraries under their own names (okhttp3.*, for one), so names alone are not enough.
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+  private static final StackWalker NAMES = StackWalker.getInstance();
   private static final int MAX_SITE_DEPTH = 64;
   // The extension's own packages (not dev.blockedtime.* at large: demos and tests live there).
   private static final String OWN_CORE = "dev.blockedtime.bootstrap.";
@@ -60,6 +61,26 @@ public final class Frames {
 
   static boolean isOwn(String className) {
     return className.startsWith(OWN_CORE) || className.startsWith(OWN_EXTENSION);
+  }
+
+  /**
+   * Whether the innermost frame of {@code className.method} on this thread's stack was called
+   * by {@code className.caller}.
+   */
+  static boolean calledFrom(String className, String method, String caller) {
+    return NAMES.walk(
+        frames -> {
+          boolean below = false;
+          for (Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator(); it.hasNext(); ) {
+            StackFrame f = it.next();
+            boolean match = f.getClassName().equals(className);
+            if (below) {
+              return match && f.getMethodName().equals(caller);
+            }
+            below = match && f.getMethodName().equals(method);
+          }
+          return false;
+        });
   }
 
   /** Classes the agent's or an extension's class loader defined (the agent's bundled libraries). */

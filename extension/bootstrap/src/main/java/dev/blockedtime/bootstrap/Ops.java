@@ -1,6 +1,7 @@
 package dev.blockedtime.bootstrap;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /** Operation names: Java method names in snake_case ({@code tryTransfer} → {@code try_transfer}). */
 final class Ops {
@@ -34,6 +35,48 @@ final class Ops {
     }
     return snake;
   }
+
+  /**
+   * The operation name of a wait in blocking method {@code method} of {@code queue}: the method's
+   * own name, or the name of the deque method that delegated to it.
+   */
+  static String name(Object queue, String method) {
+    String delegator = delegator(queue, method);
+    return snake(delegator != null ? delegator : method);
+  }
+
+  /**
+   * {@code LinkedBlockingDeque} implements {@code put}, {@code take} and the timed {@code offer}
+   * and {@code poll} by calling {@code putLast}, {@code takeFirst}, {@code offerLast} and {@code
+   * pollFirst}: when {@code method} is one of those and was called so, the delegating method's
+   * name (the operation the application called), else null. Looks at the stack, so it runs only
+   * for waits (about 3 µs).
+   */
+  static String delegator(Object queue, String method) {
+    if (!(queue instanceof LinkedBlockingDeque)) {
+      return null;
+    }
+    String delegator;
+    switch (method) {
+      case "putLast":
+        delegator = "put";
+        break;
+      case "takeFirst":
+        delegator = "take";
+        break;
+      case "offerLast":
+        delegator = "offer";
+        break;
+      case "pollFirst":
+        delegator = "poll";
+        break;
+      default:
+        return null;
+    }
+    return Frames.calledFrom(DEQUE, method, delegator) ? delegator : null;
+  }
+
+  private static final String DEQUE = "java.util.concurrent.LinkedBlockingDeque";
 
   /** Whether a queue operation takes elements out (its waits are for an element: state empty). */
   static boolean isConsumer(String snakeOp) {

@@ -15,14 +15,21 @@ public final class ThreadState {
   /** Set while this thread records, so that locks taken by the recording itself are not waits. */
   boolean busy;
 
-  // The outermost blocking operation in progress (set by its entry advice, cleared by its exit).
+  // The blocking operation this thread is about to wait in: set around the one call inside the
+  // operation that can park (see WaitCalls), or around a CyclicBarrier's await.
   Object opQueue;
   String opMethod;
   Registration opRegistration;
+  /** Set while an untimed LinkedBlockingDeque operation waits for the deque's lock. */
+  boolean lockInOp;
 
   // The wait in progress, from the first park of the operation to its end.
   boolean open;
   boolean standalone;
+  /** The queue (registration token) of an operation's wait, which the operation's exit closes. */
+  Object waitToken;
+  /** The wait's parks are over and it waits for its operation's exit (counted in PENDING). */
+  boolean awaitingExit;
   int depth;
   boolean transferSegment;
   byte role;

@@ -506,6 +506,125 @@ class BlockedTimeTest {
     assertThat(events.get(1).state).isEqualTo("contended");
   }
 
+  // ------------------------------------------------------------------ marked calls, closing exits
+  // What the instrumentation does: WaitCalls marks only the call that parks, and the blocking
+  // method's exit advice calls opReturned only while opWaitPending().
+
+  @Test
+  void aMarkedParkStaysOpenUntilTheMethodExitsAndIsNamedByIt() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    onNewThread(
+        () -> {
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          for (int round = 0; round < 2; round++) { // the wait loop goes round twice
+            ThreadState marked = BlockedTime.opEnter(q, "put");
+            QueueDriver.waitEnd(BlockedTime.awaitBegin(notFull(q), "await"), 1);
+            BlockedTime.opLeave(marked);
+            assertThat(events).isEmpty();
+            assertThat(BlockedTime.opWaitPending()).isTrue();
+          }
+          BlockedTime.opReturned(new ArrayBlockingQueue<>(1), "put", null, false, 0, null);
+          assertThat(events).as("another queue's exit").isEmpty();
+          BlockedTime.opReturned(q, "put", null, false, 0, null);
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          return null;
+        });
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).operation).isEqualTo("put");
+    assertThat(events.get(0).state).isEqualTo("full");
+    assertThat(events.get(0).outcome).isEqualTo("ok");
+    assertThat(InProgressWaits.size()).isZero();
+  }
+
+  @Test
+  void aBlockingMethodsWaitForTheLockThenForSpaceIsOneFullWait() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    Object sync = lockSync(q, ArrayBlockingQueue.class, "lock");
+    long[] bounds = new long[2];
+    onNewThread(
+        () -> {
+          bounds[0] = System.nanoTime();
+          ThreadState lockWait = BlockedTime.waitBegin(sync, LockOps.INTERRUPTIBLE);
+          sleep(5);
+          QueueDriver.waitEnd(lockWait, 1);
+          assertThat(events).as("the exit has not come").isEmpty();
+          ThreadState marked = BlockedTime.opEnter(q, "offer");
+          ThreadState await = BlockedTime.awaitBegin(notFull(q), "awaitNanos");
+          sleep(5);
+          QueueDriver.waitEnd(await, 0);
+          BlockedTime.opLeave(marked);
+          BlockedTime.opReturned(q, "offer", null, true, 10, TimeUnit.MILLISECONDS);
+          bounds[1] = System.nanoTime();
+          return null;
+        });
+    assertThat(events).hasSize(1);
+    WaitEvent e = events.get(0);
+    assertThat(e.operation).isEqualTo("offer");
+    assertThat(e.state).isEqualTo("full");
+    assertThat(e.outcome).isEqualTo("timeout");
+    assertThat(e.durationNanos).isGreaterThanOrEqualTo(10 * MS).isLessThan(bounds[1] - bounds[0]);
+  }
+
+  @Test
+  void aBlockingMethodThatWaitedOnlyForTheLockIsContendedUnderItsName() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    Object sync = lockSync(q, ArrayBlockingQueue.class, "lock");
+    onNewThread(
+        () -> {
+          QueueDriver.waitEnd(BlockedTime.waitBegin(sync, LockOps.INTERRUPTIBLE), 1);
+          BlockedTime.opReturned(q, "take", null, false, 0, null);
+          // lock(): a non-blocking method (offer, poll, size ...) has no exit that would close it
+          QueueDriver.waitEnd(BlockedTime.waitBegin(sync, 0), 1);
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          return null;
+        });
+    assertThat(events).extracting(e -> e.operation + "/" + e.state)
+        .containsExactly("take/contended", "unknown/contended");
+  }
+
+  @Test
+  void aWaitWhoseExitNeverCameIsRecordedWhenTheThreadWaitsOnSomethingElse() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    ArrayBlockingQueue<Object> other = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    QueueDriver.register(other, "ArrayBlockingQueue");
+    onNewThread(
+        () -> {
+          ThreadState marked = BlockedTime.opEnter(q, "take");
+          QueueDriver.waitEnd(BlockedTime.awaitBegin(notEmpty(q), "await"), 1);
+          BlockedTime.opLeave(marked);
+          // application code before the exit (a compareTo) waits on another queue
+          ThreadState next = BlockedTime.opEnter(other, "put");
+          QueueDriver.waitEnd(BlockedTime.awaitBegin(notFull(other), "await"), 1);
+          BlockedTime.opLeave(next);
+          BlockedTime.opReturned(other, "put", null, false, 0, null);
+          BlockedTime.opReturned(q, "take", null, false, 0, null);
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          return null;
+        });
+    assertThat(events).extracting(e -> e.operation).containsExactly("take", "put");
+  }
+
+  @Test
+  void aTimedExitThatGaveUpWithoutAWaitRecordsItsTimeout() throws Exception {
+    SynchronousQueue<Object> q = new SynchronousQueue<>();
+    QueueDriver.register(q, "SynchronousQueue");
+    onNewThread(
+        () -> {
+          BlockedTime.opReturned(q, "poll", null, true, 3, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(q, "poll", null, true, 0, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(q, "offer", null, false, 3, TimeUnit.MILLISECONDS);
+          return null;
+        });
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).operation).isEqualTo("poll");
+    assertThat(events.get(0).outcome).isEqualTo("timeout");
+    assertThat(events.get(0).durationNanos).isEqualTo(3 * MS);
+  }
+
   // ------------------------------------------------------------------ rendezvous queues
 
   @Test

@@ -33,6 +33,7 @@ public final class JucInstrumentationModule extends InstrumentationModule {
       for (String queue : Resources.QUEUE_TYPES) {
         list.add(new QueueInstrumentation("java.util.concurrent." + queue));
       }
+      list.add(new RendezvousInstrumentation());
       list.add(new LockSupportInstrumentation());
     }
     if (settings.locks) {

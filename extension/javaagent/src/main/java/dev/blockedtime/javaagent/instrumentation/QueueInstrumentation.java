@@ -2,6 +2,7 @@ package dev.blockedtime.javaagent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasParameters;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -10,10 +11,12 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.whereAny;
 
 import dev.blockedtime.bootstrap.BlockedTime;
-import dev.blockedtime.bootstrap.ThreadState;
+import dev.blockedtime.bootstrap.WaitCalls;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -22,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One blocking queue class: its constructors register the queue (the allocation site is on the
- * stack only then), and its blocking methods mark the thread as inside that operation, so that
- * the parks beneath become one wait named after the method. Non-blocking methods get no advice.
+ * stack only then). In its blocking methods, the one call that can park is replaced by a {@link
+ * WaitCalls} call that names the operation, and the method's exit closes the wait that call opened.
+ * Nothing else: a method that does not wait runs its own code plus one read at its exit, and
+ * non-blocking methods get nothing.
  */
 final class QueueInstrumentation implements TypeInstrumentation {
   private final String className;
@@ -41,23 +46,46 @@ final class QueueInstrumentation implements TypeInstrumentation {
   public void transform(TypeTransformer transformer) {
     String advice = QueueInstrumentation.class.getName();
     transformer.applyAdviceToMethod(isConstructor(), advice + "$ConstructorAdvice");
-    transformer.applyAdviceToMethod(
+    ElementMatcher.Junction<MethodDescription> untimed =
         isPublic()
             .and(
                 namedOneOf("put", "putFirst", "putLast", "transfer")
                     .and(takesArguments(1))
                     .and(returns(void.class))
-                    .or(namedOneOf("take", "takeFirst", "takeLast").and(takesArguments(0)))),
-        advice + "$UntimedOperationAdvice");
-    transformer.applyAdviceToMethod(
+                    .or(namedOneOf("take", "takeFirst", "takeLast").and(takesArguments(0))));
+    ElementMatcher.Junction<MethodDescription> timedOffer =
         isPublic()
             .and(namedOneOf("offer", "offerFirst", "offerLast", "tryTransfer"))
             .and(timed())
-            .and(returns(boolean.class)),
-        advice + "$BooleanOperationAdvice");
-    transformer.applyAdviceToMethod(
-        isPublic().and(namedOneOf("poll", "pollFirst", "pollLast")).and(timed()),
-        advice + "$TimedPollAdvice");
+            .and(returns(boolean.class));
+    ElementMatcher.Junction<MethodDescription> timedPoll =
+        isPublic().and(namedOneOf("poll", "pollFirst", "pollLast")).and(timed());
+    transformer.applyAdviceToMethod(untimed, advice + "$UntimedOperationAdvice");
+    transformer.applyAdviceToMethod(timedOffer, advice + "$BooleanOperationAdvice");
+    transformer.applyAdviceToMethod(timedPoll, advice + "$TimedPollAdvice");
+
+    MemberSubstitution waits =
+        MemberSubstitution.relaxed()
+            .method(declaredBy(CONDITION, "await", 0))
+            .replaceWith(StaticCall.to("await", StaticCall.Extra.THIS, StaticCall.Extra.METHOD_NAME))
+            .method(declaredBy(CONDITION, "awaitNanos", 1))
+            .replaceWith(
+                StaticCall.to("awaitNanos", StaticCall.Extra.THIS, StaticCall.Extra.METHOD_NAME));
+    if (className.endsWith(".LinkedBlockingDeque")) {
+      // its untimed blocking methods take the lock with lock(), like its non-blocking ones
+      waits = waits.method(declaredBy(REENTRANT_LOCK, "lock", 0)).replaceWith(StaticCall.to("lock"));
+    }
+    AsmVisitorWrapper wrapper = waits.on(untimed.or(timedOffer).or(timedPoll));
+    transformer.applyTransformer(
+        (builder, type, classLoader, module, protectionDomain) -> builder.visit(wrapper));
+  }
+
+  private static final String CONDITION = "java.util.concurrent.locks.Condition";
+  private static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
+
+  static ElementMatcher.Junction<MethodDescription> declaredBy(
+      String type, String method, int arguments) {
+    return named(method).and(takesArguments(arguments)).and(isDeclaredBy(named(type)));
   }
 
   /** Methods with a {@code TimeUnit} parameter: the timed variants, the only ones that wait. */
@@ -84,36 +112,33 @@ final class QueueInstrumentation implements TypeInstrumentation {
   /** {@code put}, {@code take}, {@code transfer} and their deque variants: they never give up. */
   @SuppressWarnings("unused")
   public static class UntimedOperationAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
-      return BlockedTime.opEnter(queue, method);
-    }
-
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter ThreadState state, @Advice.Thrown Throwable thrown) {
-      if (state != null) {
-        BlockedTime.opExit(state, thrown, false);
+    public static void exit(
+        @Advice.This Object queue,
+        @Advice.Origin("#m") String method,
+        @Advice.Thrown Throwable thrown) {
+      if (BlockedTime.opWaitPending()) {
+        BlockedTime.opReturned(queue, method, thrown, false, 0, null);
       }
     }
   }
 
-  /** The timed {@code offer}, its deque variants and the timed {@code tryTransfer}. */
+  /**
+   * The timed {@code offer}, its deque variants and the timed {@code tryTransfer}. One that gave
+   * up after a positive timeout also goes on, in case it gave up without parking.
+   */
   @SuppressWarnings("unused")
   public static class BooleanOperationAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
-      return BlockedTime.opEnter(queue, method);
-    }
-
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
-        @Advice.Enter ThreadState state,
+        @Advice.This Object queue,
+        @Advice.Origin("#m") String method,
         @Advice.Thrown Throwable thrown,
         @Advice.Return boolean accepted,
         @Advice.Argument(1) long timeout,
         @Advice.Argument(2) TimeUnit unit) {
-      if (state != null) {
-        BlockedTime.opExit(state, thrown, !accepted, timeout, unit);
+      if (BlockedTime.opWaitPending() || (!accepted && timeout > 0)) {
+        BlockedTime.opReturned(queue, method, thrown, !accepted, timeout, unit);
       }
     }
   }
@@ -121,20 +146,16 @@ final class QueueInstrumentation implements TypeInstrumentation {
   /** {@code poll(timeout, unit)} and its deque variants. */
   @SuppressWarnings("unused")
   public static class TimedPollAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(@Advice.This Object queue, @Advice.Origin("#m") String method) {
-      return BlockedTime.opEnter(queue, method);
-    }
-
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(
-        @Advice.Enter ThreadState state,
+        @Advice.This Object queue,
+        @Advice.Origin("#m") String method,
         @Advice.Thrown Throwable thrown,
         @Advice.Return Object element,
         @Advice.Argument(0) long timeout,
         @Advice.Argument(1) TimeUnit unit) {
-      if (state != null) {
-        BlockedTime.opExit(state, thrown, element == null, timeout, unit);
+      if (BlockedTime.opWaitPending() || (element == null && timeout > 0)) {
+        BlockedTime.opReturned(queue, method, thrown, element == null, timeout, unit);
       }
     }
   }

@@ -1,0 +1,106 @@
+package dev.blockedtime.bootstrap;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Calls that replace, inside the blocking methods of the queues, the one call that can park. The
+ * instrumentation substitutes them at the call site and passes the queue and the method's name
+ * as constants, so that a method which never reaches that call (it did not wait) pays nothing,
+ * and one that does is named exactly, without a look at the stack.
+ *
+ * <p>Each does what the call it replaces does, no more: the marking around it cannot throw.
+ */
+public final class WaitCalls {
+  private WaitCalls() {}
+
+  /** {@code notFull.await()} / {@code notEmpty.await()} in {@code put}, {@code take}, ... */
+  public static void await(Condition condition, Object queue, String method)
+      throws InterruptedException {
+    ThreadState s = BlockedTime.opEnter(queue, method);
+    try {
+      condition.await();
+    } finally {
+      if (s != null) {
+        BlockedTime.opLeave(s);
+      }
+    }
+  }
+
+  /** {@code notFull.awaitNanos(n)} / {@code notEmpty.awaitNanos(n)} in the timed variants. */
+  public static long awaitNanos(Condition condition, long nanos, Object queue, String method)
+      throws InterruptedException {
+    ThreadState s = BlockedTime.opEnter(queue, method);
+    try {
+      return condition.awaitNanos(nanos);
+    } finally {
+      if (s != null) {
+        BlockedTime.opLeave(s);
+      }
+    }
+  }
+
+  /**
+   * {@code lock.lock()} in {@code LinkedBlockingDeque}'s untimed blocking methods. The deque's
+   * lock is never fair, so a failed {@code tryLock()} followed by {@code lock()} is what {@code
+   * lock()} itself does: one barging attempt, then the queue.
+   */
+  public static void lock(ReentrantLock lock) {
+    if (!lock.tryLock()) {
+      BlockedTime.lockForOperation(lock);
+    }
+  }
+
+  /**
+   * {@code LockSupport.setCurrentBlocker(transferer)} before JDK 17's {@code SynchronousQueue}
+   * parks untimed: a {@code put} when it holds an element, else a {@code take}.
+   */
+  public static void setCurrentBlocker(Object blocker, Object element) {
+    if (blocker == null) {
+      LockSupport.setCurrentBlocker(null);
+      return;
+    }
+    ThreadState s = BlockedTime.opEnter(blocker, element != null ? "put" : "take");
+    try {
+      LockSupport.setCurrentBlocker(blocker);
+    } finally {
+      if (s != null) {
+        BlockedTime.opLeave(s);
+      }
+    }
+  }
+
+  /** {@code LockSupport.parkNanos(transferer, n)} of JDK 17's timed {@code offer} and {@code poll}. */
+  public static void parkNanos(Object blocker, long nanos, Object element) {
+    ThreadState s = BlockedTime.opEnter(blocker, element != null ? "offer" : "poll");
+    try {
+      LockSupport.parkNanos(blocker, nanos);
+    } finally {
+      if (s != null) {
+        BlockedTime.opLeave(s);
+      }
+    }
+  }
+
+  /**
+   * Entry of the method in which a rendezvous queue waits for a partner ({@code
+   * LinkedTransferQueue.awaitMatch} on JDK 17, {@code LinkedTransferQueue.DualNode.await} on JDK
+   * 25, for both queue types there): reached only when no partner was there. Marks the operation
+   * by the queue type, whether the thread brings an element and whether it is timed; {@link
+   * BlockedTime#opLeave} at its exit.
+   */
+  public static ThreadState transferWait(Object blocker, boolean data, boolean timed) {
+    Registration r = Resources.lookup(blocker);
+    if (r == null) {
+      return null;
+    }
+    String method;
+    if (r.name.type.equals("SynchronousQueue")) {
+      method = data ? (timed ? "offer" : "put") : (timed ? "poll" : "take");
+    } else {
+      method = data ? (timed ? "tryTransfer" : "transfer") : (timed ? "poll" : "take");
+    }
+    return BlockedTime.opEnter(blocker, method);
+  }
+}
