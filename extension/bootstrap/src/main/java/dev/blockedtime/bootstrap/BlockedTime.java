@@ -198,6 +198,14 @@ public final class BlockedTime {
     }
   }
 
+  /** The gauge collector found {@code s}'s thread dead with its wait open: it will never exit. */
+  static void forgetDeadThread(ThreadState s) {
+    if (s.awaitingExit) {
+      s.awaitingExit = false;
+      AWAITING_EXIT.decrementAndGet();
+    }
+  }
+
   /**
    * Exit of the operation whose {@link #opEnter} returned {@code s} and which was marked for its
    * whole length (a {@code CyclicBarrier}'s await). {@code gaveUp} is true when a timed variant

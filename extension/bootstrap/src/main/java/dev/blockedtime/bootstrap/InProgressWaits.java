@@ -122,6 +122,7 @@ public final class InProgressWaits {
       }
       if (sweep && !s.thread.isAlive()) {
         waits.remove(s); // a thread can only die while "waiting" if its exit advice never ran
+        BlockedTime.forgetDeadThread(s);
         continue;
       }
       Group g = last;
