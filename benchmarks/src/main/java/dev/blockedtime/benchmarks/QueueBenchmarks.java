@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.Control;
  *       thread; never waits. The extension puts no advice on these methods, so this is the cost of
  *       merely having the queue class transformed (expected ratio ~1).
  *   <li>{@code abqPutTake}: blocking {@code put}+{@code take} on one thread, but the queue always
- *       has room/an element, so it never waits. These methods carry the extension's entry/exit
- *       marker: this is the marker's fast-path cost.
+ *       has room/an element, so it never waits. These methods carry the extension's exit
+ *       advice (one read of a counter): this is its cost on the path that does not wait.
  *   <li>{@code abqHandoff}: a producer thread doing {@code put} and a consumer doing {@code take}
  *       on an {@code ArrayBlockingQueue} of capacity 1, so nearly every operation parks. The score
  *       is the group's total: put ops + take ops per microsecond (2 per element handed over).

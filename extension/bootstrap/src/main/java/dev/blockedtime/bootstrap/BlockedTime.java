@@ -311,6 +311,11 @@ public final class BlockedTime {
             s,
             s.waitOp,
             result < 0 ? Outcome.INTERRUPTED : (result == 0 ? Outcome.TIMEOUT : Outcome.OK));
+      } else if (result < 0) {
+        // An operation's lock or condition wait that was interrupted: the method throws
+        // InterruptedException from here, and the exit advice of the lock-based queues does not
+        // see exceptions.
+        finish(s, s.waitOp, Outcome.INTERRUPTED);
       } else if (s.open && !s.awaitingExit) {
         s.awaitingExit = true;
         AWAITING_EXIT.incrementAndGet();

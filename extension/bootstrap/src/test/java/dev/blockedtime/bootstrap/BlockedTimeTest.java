@@ -578,11 +578,13 @@ class BlockedTimeTest {
           BlockedTime.opReturned(q, "take", null, false, 0, null);
           // lock(): a non-blocking method (offer, poll, size ...) has no exit that would close it
           QueueDriver.waitEnd(BlockedTime.waitBegin(sync, 0), 1);
+          // interrupted: the method throws from there, and its exit advice sees no exceptions
+          QueueDriver.waitEnd(BlockedTime.waitBegin(sync, LockOps.INTERRUPTIBLE), -1);
           assertThat(BlockedTime.opWaitPending()).isFalse();
           return null;
         });
-    assertThat(events).extracting(e -> e.operation + "/" + e.state)
-        .containsExactly("take/contended", "unknown/contended");
+    assertThat(events).extracting(e -> e.operation + "/" + e.state + "/" + e.outcome)
+        .containsExactly("take/contended/ok", "unknown/contended/ok", "unknown/contended/interrupted");
   }
 
   @Test

@@ -124,7 +124,7 @@ class FramesTest {
         "dev.blockedtime.bootstrap.BlockedTime",
         "dev.blockedtime.javaagent.Startup",
         "dev.blockedtime.javaagent.telemetry.OtelRecorder",
-        "dev.blockedtime.javaagent.instrumentation.QueueInstrumentation$UntimedOperationAdvice",
+        "dev.blockedtime.javaagent.instrumentation.QueueInstrumentation$UntimedAdvice",
       })
   void ownClassesAreOwnAndAgent(String cls) {
     assertThat(Frames.isOwn(cls)).isTrue();

@@ -3,7 +3,6 @@ package dev.blockedtime.e2e.scenarios;
 import java.lang.reflect.Field;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,9 +26,13 @@ public final class QueueLockScenarios {
 
   /** A full queue: put waits for the lock, then for space; one {@code put} wait, state full. */
   static void lockThenSpace() throws Exception {
-    BlockingQueue<String> queue = new ArrayBlockingQueue<>(1);
+    putWaitingForLockThenSpace(new ArrayBlockingQueue<>(1), ArrayBlockingQueue.class);
+  }
+
+  static void putWaitingForLockThenSpace(BlockingQueue<String> queue, Class<?> type)
+      throws Exception {
     queue.put("first");
-    Thread holder = holdLock(queue, ArrayBlockingQueue.class);
+    Thread holder = holdLock(queue, type);
     Thread consumer = QueueScenarios.later(HOLD_MS + 250, queue::take);
     queue.put("second");
     holder.join();
@@ -57,13 +60,7 @@ public final class QueueLockScenarios {
 
   /** The deque takes its lock with lock() in put (= putLast): still one {@code put} wait. */
   static void dequeLockThenSpace() throws Exception {
-    LinkedBlockingDeque<String> deque = new LinkedBlockingDeque<>(1);
-    deque.put("first");
-    Thread holder = holdLock(deque, LinkedBlockingDeque.class);
-    Thread consumer = QueueScenarios.later(HOLD_MS + 250, deque::take);
-    deque.put("second");
-    holder.join();
-    consumer.join();
+    putWaitingForLockThenSpace(new LinkedBlockingDeque<>(1), LinkedBlockingDeque.class);
   }
 
   static void dequeLockOnlyPutFirst() throws Exception {
@@ -73,27 +70,10 @@ public final class QueueLockScenarios {
     holder.join();
   }
 
-  /** Starts a thread that holds {@code queue}'s lock for {@link #HOLD_MS}; returns once it holds it. */
+  /** Holds {@code queue}'s lock on another thread for {@link #HOLD_MS}; returns once it is held. */
   static Thread holdLock(Object queue, Class<?> type) throws Exception {
     Field field = type.getDeclaredField("lock");
     field.setAccessible(true);
-    ReentrantLock lock = (ReentrantLock) field.get(queue);
-    CountDownLatch held = new CountDownLatch(1);
-    Thread holder =
-        new Thread(
-            () -> {
-              lock.lock();
-              try {
-                held.countDown();
-                Thread.sleep(HOLD_MS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } finally {
-                lock.unlock();
-              }
-            });
-    holder.start();
-    held.await();
-    return holder;
+    return LockScenarios.holdFor((ReentrantLock) field.get(queue), HOLD_MS);
   }
 }
