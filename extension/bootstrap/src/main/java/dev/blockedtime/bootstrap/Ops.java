@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 /** Operation names: Java method names in snake_case ({@code tryTransfer} → {@code try_transfer}). */
 final class Ops {
   static final String UNKNOWN = "unknown";
+  private static final String DEQUE = "java.util.concurrent.LinkedBlockingDeque";
 
   // Keys are method names compiled into the advice: a small, fixed set.
   private static final ConcurrentHashMap<String, String> SNAKE = new ConcurrentHashMap<>();
@@ -75,8 +76,6 @@ final class Ops {
     }
     return Frames.calledFrom(DEQUE, method, delegator) ? delegator : null;
   }
-
-  private static final String DEQUE = "java.util.concurrent.LinkedBlockingDeque";
 
   /** Whether a queue operation takes elements out (its waits are for an element: state empty). */
   static boolean isConsumer(String snakeOp) {
