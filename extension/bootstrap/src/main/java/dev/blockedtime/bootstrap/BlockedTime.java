@@ -150,11 +150,10 @@ public final class BlockedTime {
    * queue method calls {@link #opReturned} only then (or when a timed call gave up), so a method
    * that did not wait pays one read of a counter that is almost always 0.
    *
-   * <p>A plain read of a plain field, with no barrier for the compiler to keep (with an {@code
-   * AtomicInteger}'s {@code getPlain()}, an Unsafe access, put+take measured 0.94 of the agent
-   * alone; with this, 0.98): a thread needs to see only its own increments, which program order
-   * shows it; another thread's, seen late or early, cost at most one needless {@link
-   * #opReturned}.
+   * <p>A plain read of a plain field, with no barrier for the compiler to keep (an {@code
+   * AtomicInteger}'s {@code getPlain()} is an Unsafe access, which C2 fences): a thread needs to
+   * see only its own increments, which program order shows it; another thread's, seen late or
+   * early, cost at most one needless {@link #opReturned}.
    */
   public static boolean opWaitPending() {
     return awaitingExit != 0;
