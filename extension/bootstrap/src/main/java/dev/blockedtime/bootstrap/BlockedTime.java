@@ -162,8 +162,8 @@ public final class BlockedTime {
   /**
    * Exit of blocking queue method {@code method} of {@code queue}: closes and records the wait
    * this call opened, named after {@code method}. {@code gaveUp} is true when a timed variant
-   * returned its timeout value (false or null); see {@link #opExit(ThreadState, Throwable, boolean,
-   * long, TimeUnit)} for a call that gave up without parking.
+   * returned its timeout value (false or null); one that gave up without parking is a wait of its
+   * timeout ({@link #gaveUpWithoutParking}).
    */
   public static void opReturned(
       Object queue, String method, Throwable thrown, boolean gaveUp, long timeout, TimeUnit unit) {
@@ -226,32 +226,25 @@ public final class BlockedTime {
    * returned its timeout value.
    */
   public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp) {
-    opExit(s, thrown, gaveUp, 0, null);
-  }
-
-  /**
-   * Exit of a timed blocking method, with its timeout. A call that gave up after a positive
-   * timeout without ever parking still waited that long: on JDK 17, {@code SynchronousQueue} and
-   * {@code LinkedTransferQueue} spin and yield before they park, and on a saturated machine the
-   * timeout can run out first. Such a call is recorded as a wait of its timeout, ending now.
-   */
-  public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp, long timeout, TimeUnit unit) {
     try {
-      Object queue = s.opQueue;
       String method = s.opMethod;
       s.opQueue = null;
       s.opMethod = null;
       s.opRegistration = null;
       if (s.open) {
         finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));
-      } else if (gaveUp && thrown == null && timeout > 0 && unit != null) {
-        gaveUpWithoutParking(s, queue, Ops.snake(method), unit.toNanos(timeout));
       }
     } catch (Throwable t) {
       failed("op", t);
     }
   }
 
+  /**
+   * A timed call that gave up after a positive timeout without ever parking still waited that
+   * long: on JDK 17, {@code SynchronousQueue} and {@code LinkedTransferQueue} spin and yield before
+   * they park, and on a saturated machine the timeout can run out first. Such a call is recorded as
+   * a wait of its timeout, ending now.
+   */
   private static void gaveUpWithoutParking(ThreadState s, Object queue, String op, long timeoutNanos) {
     Registration r = Resources.lookup(queue);
     if (r == null || r.name.kind != ResourceName.Kind.QUEUE) {
@@ -317,9 +310,6 @@ public final class BlockedTime {
         return;
       }
       s.endNanos = System.nanoTime();
-      if (result == 0) {
-        s.timedOut = true;
-      }
       if (s.standalone) {
         finish(
             s,
@@ -457,7 +447,6 @@ public final class BlockedTime {
     s.standalone = standalone;
     s.startNanos = now;
     s.endNanos = 0;
-    s.timedOut = false;
     s.role = -1;
     s.lockMode = null;
     s.waitOp = op;

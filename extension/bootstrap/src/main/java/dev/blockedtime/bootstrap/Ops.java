@@ -51,7 +51,7 @@ final class Ops {
    * and {@code poll} by calling {@code putLast}, {@code takeFirst}, {@code offerLast} and {@code
    * pollFirst}: when {@code method} is one of those and was called so, the delegating method's
    * name (the operation the application called), else null. Looks at the stack, so it runs only
-   * for waits (about 3 µs).
+   * for waits (a stack walk: microseconds).
    */
   static String delegator(Object queue, String method) {
     if (!(queue instanceof LinkedBlockingDeque)) {

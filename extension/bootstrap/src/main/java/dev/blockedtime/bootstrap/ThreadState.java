@@ -35,7 +35,6 @@ public final class ThreadState {
   byte role;
   long startNanos;
   long endNanos;
-  boolean timedOut;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 

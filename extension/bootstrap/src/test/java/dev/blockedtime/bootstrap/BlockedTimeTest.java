@@ -610,23 +610,6 @@ class BlockedTimeTest {
     assertThat(events).extracting(e -> e.operation).containsExactly("take", "put");
   }
 
-  @Test
-  void aTimedExitThatGaveUpWithoutAWaitRecordsItsTimeout() throws Exception {
-    SynchronousQueue<Object> q = new SynchronousQueue<>();
-    QueueDriver.register(q, "SynchronousQueue");
-    onNewThread(
-        () -> {
-          BlockedTime.opReturned(q, "poll", null, true, 3, TimeUnit.MILLISECONDS);
-          BlockedTime.opReturned(q, "poll", null, true, 0, TimeUnit.MILLISECONDS);
-          BlockedTime.opReturned(q, "offer", null, false, 3, TimeUnit.MILLISECONDS);
-          return null;
-        });
-    assertThat(events).hasSize(1);
-    assertThat(events.get(0).operation).isEqualTo("poll");
-    assertThat(events.get(0).outcome).isEqualTo("timeout");
-    assertThat(events.get(0).durationNanos).isEqualTo(3 * MS);
-  }
-
   // ------------------------------------------------------------------ rendezvous queues
 
   @Test
@@ -669,20 +652,14 @@ class BlockedTimeTest {
     onNewThread(
         () -> {
           window[0] = System.nanoTime();
-          ThreadState poll = BlockedTime.opEnter(q, "poll");
-          BlockedTime.opExit(poll, null, true, 3, TimeUnit.MILLISECONDS);
-          ThreadState offer = BlockedTime.opEnter(ltq, "tryTransfer");
-          BlockedTime.opExit(offer, null, true, 2_000, TimeUnit.MICROSECONDS);
+          BlockedTime.opReturned(q, "poll", null, true, 3, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(ltq, "tryTransfer", null, true, 2_000, TimeUnit.MICROSECONDS);
           window[1] = System.nanoTime();
-          // not waits: a call that went through, a zero timeout, an interrupted call, a take
-          ThreadState done = BlockedTime.opEnter(q, "poll");
-          BlockedTime.opExit(done, null, false, 3, TimeUnit.MILLISECONDS);
-          ThreadState zero = BlockedTime.opEnter(q, "poll");
-          BlockedTime.opExit(zero, null, true, 0, TimeUnit.MILLISECONDS);
-          ThreadState interrupted = BlockedTime.opEnter(q, "poll");
-          BlockedTime.opExit(interrupted, new InterruptedException(), true, 3, TimeUnit.MILLISECONDS);
-          ThreadState take = BlockedTime.opEnter(q, "take");
-          BlockedTime.opExit(take, null, false);
+          // not waits: a call that went through, a zero timeout, an interrupted call, an untimed one
+          BlockedTime.opReturned(q, "poll", null, false, 3, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(q, "poll", null, true, 0, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(q, "poll", new InterruptedException(), true, 3, TimeUnit.MILLISECONDS);
+          BlockedTime.opReturned(q, "take", null, false, 0, null);
           return null;
         });
     assertThat(events).hasSize(2);
