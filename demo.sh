@@ -2,8 +2,10 @@
 # Run the blocked-time demo, no Docker needed (JDK 17+ and Maven 3.8+).
 #
 # By default, the demo stack (scripts/local-demo.sh): three services (loadgen -> intake -> worker,
-# HTTP and gRPC) under the OpenTelemetry Java agent with the extension, and a local Prometheus
-# evaluating the alert rules, with scenarios switched on over time. Its options:
+# HTTP and gRPC) under the OpenTelemetry Java agent with the extension, exporting OTLP to a real
+# Collector that feeds Jaeger v2 and a local Prometheus evaluating the alert rules (the Collector and
+# Jaeger are built from stack/ by scripts/build-stack.sh, once; without Go, Prometheus scrapes each
+# agent instead), with scenarios switched on over time. Its options:
 #   ./demo.sh                               until Ctrl-C
 #   ./demo.sh --timeline fast --duration 90s
 #   ./demo.sh --help                        every option of the stack
@@ -32,7 +34,7 @@ shift
 for arg in "$@"; do
   case "$arg" in
     -h|--help)
-      sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
       cat <<'USAGE'
 
 Options (passed to DemoRunner):

@@ -1,5 +1,6 @@
 package dev.blockedtime.demo.quickstart;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class ChildTelemetry {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final String STACK_EVENT = "jvm.blocked.stack";
   static final List<String> WAIT_EVENTS = List.of("jvm.queue.blocked", "jvm.lock.blocked");
 
@@ -113,12 +115,11 @@ final class ChildTelemetry {
     stacks.putIfAbsent(hash, new StackRecord(hash, Collections.unmodifiableList(frames), kind, name, type));
   }
 
-  @SuppressWarnings("unchecked")
   private void acceptOtlpJson(String json) {
     Object root;
     try {
-      root = Json.parse(json);
-    } catch (RuntimeException e) {
+      root = JSON.readValue(json, Object.class); // maps, lists, strings, numbers, booleans
+    } catch (IOException e) {
       return;
     }
     walk(root);
@@ -249,138 +250,5 @@ final class ChildTelemetry {
 
   synchronized long linesSeen() {
     return linesSeen;
-  }
-
-  /** A minimal JSON reader: objects become maps, arrays lists, numbers doubles. */
-  static final class Json {
-    private final String s;
-    private int i;
-
-    private Json(String s) {
-      this.s = s;
-    }
-
-    static Object parse(String s) {
-      Json j = new Json(s);
-      Object v = j.value();
-      return v;
-    }
-
-    private Object value() {
-      ws();
-      char c = s.charAt(i);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return string();
-        case 't':
-          i += 4;
-          return Boolean.TRUE;
-        case 'f':
-          i += 5;
-          return Boolean.FALSE;
-        case 'n':
-          i += 4;
-          return null;
-        default:
-          return number();
-      }
-    }
-
-    private Map<String, Object> object() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      i++;
-      ws();
-      if (s.charAt(i) == '}') {
-        i++;
-        return m;
-      }
-      while (true) {
-        ws();
-        String key = string();
-        ws();
-        expect(':');
-        m.put(key, value());
-        ws();
-        if (s.charAt(i) == ',') {
-          i++;
-          continue;
-        }
-        expect('}');
-        return m;
-      }
-    }
-
-    private List<Object> array() {
-      List<Object> l = new ArrayList<>();
-      i++;
-      ws();
-      if (s.charAt(i) == ']') {
-        i++;
-        return l;
-      }
-      while (true) {
-        l.add(value());
-        ws();
-        if (s.charAt(i) == ',') {
-          i++;
-          continue;
-        }
-        expect(']');
-        return l;
-      }
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder b = new StringBuilder();
-      while (true) {
-        char c = s.charAt(i++);
-        if (c == '"') {
-          return b.toString();
-        }
-        if (c != '\\') {
-          b.append(c);
-          continue;
-        }
-        char e = s.charAt(i++);
-        switch (e) {
-          case 'n' -> b.append('\n');
-          case 't' -> b.append('\t');
-          case 'r' -> b.append('\r');
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'u' -> {
-            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-            i += 4;
-          }
-          default -> b.append(e);
-        }
-      }
-    }
-
-    private Double number() {
-      int start = i;
-      while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-        i++;
-      }
-      return Double.valueOf(s.substring(start, i));
-    }
-
-    private void ws() {
-      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
-    }
-
-    private void expect(char c) {
-      if (s.charAt(i) != c) {
-        throw new IllegalArgumentException("expected '" + c + "' at " + i);
-      }
-      i++;
-    }
   }
 }
