@@ -11,6 +11,7 @@
 #   scripts/local-demo.sh                       build, then run until Ctrl-C (the story takes ~3 min)
 #   scripts/local-demo.sh --duration 5m         stop by itself after 5 minutes
 #   scripts/local-demo.sh --timeline fast       the same story in under a minute
+#   scripts/local-demo.sh --quickstart          one small application instead of the three services
 #   scripts/local-demo.sh --help                all options
 #
 # Needs JDK 17+, Maven 3.8+, Prometheus and, for the real pipeline, Go; installs Debian's
@@ -39,6 +40,7 @@ Options of this script:
   --install-only   make sure Prometheus is installed, then exit
 Options of the demo itself:
   --duration D     stop after D once the services are up (forms: 90s, 5m, 90); default: until Ctrl-C
+  --quickstart     one small application (demo-services/quickstart) instead of the three services
   --timeline T     normal (default): scenarios over ~3 min; fast: the same in ~45 s; off: none
   --rate N         orders per second from loadgen (default 40)
   --out DIR        logs, the rendered Prometheus config, endpoints.properties (default demo-out/local)

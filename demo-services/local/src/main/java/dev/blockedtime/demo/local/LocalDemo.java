@@ -49,6 +49,8 @@ public final class LocalDemo {
   /** Aliases for the two resources the story is about; everything else keeps its allocation site. */
   static final String NAMES =
       "dev.blockedtime.demo.intake.OrderIntake.newOrderQueue:*=orders,dev.blockedtime.demo.worker.Inventory.newInventoryLock:*=inventory";
+  /** The quickstart's alias (QuickstartApp.ORDERS_ALIAS). */
+  static final String QUICKSTART_NAMES = "dev.blockedtime.demo.quickstart.OrderDesk.newOrderQueue:*=orders";
 
   private final Options options;
   private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
@@ -123,7 +125,7 @@ public final class LocalDemo {
     int intakeAdmin = ports.next();
     int loadgenAdmin = ports.next();
     Map<String, Integer> metricsPorts = new LinkedHashMap<>();
-    for (String s : List.of("worker", "intake", "loadgen")) {
+    for (String s : options.serviceNames()) {
       metricsPorts.put(s, ports.next());
     }
     int prometheusPort = ports.next();
@@ -131,18 +133,23 @@ public final class LocalDemo {
     if (options.pipeline()) {
       startPipeline(ports);
     }
-    say("starting worker, intake and loadgen under the agent (output in " + TerminalView.display(options.out) + "/)");
-    startService("worker", metricsPorts.get("worker"), URI.create("http://127.0.0.1:" + workerAdmin), List.of("-Ddemo.grpc.port=" + workerGrpc, "-Ddemo.admin.port=" + workerAdmin));
-    startService(
-        "intake",
-        metricsPorts.get("intake"),
-        URI.create("http://127.0.0.1:" + intakeAdmin),
-        List.of("-Ddemo.http.port=" + intakeHttp, "-Ddemo.admin.port=" + intakeAdmin, "-Ddemo.worker.target=127.0.0.1:" + workerGrpc));
-    startService(
-        "loadgen",
-        metricsPorts.get("loadgen"),
-        URI.create("http://127.0.0.1:" + loadgenAdmin),
-        List.of("-Ddemo.intake.url=http://127.0.0.1:" + intakeHttp, "-Ddemo.admin.port=" + loadgenAdmin, "-Ddemo.rate=" + options.rate));
+    if (options.quickstart) {
+      say("starting the quickstart application under the agent (output in " + TerminalView.display(options.out) + "/)");
+      startService("quickstart", metricsPorts.get("quickstart"), null, List.of());
+    } else {
+      say("starting worker, intake and loadgen under the agent (output in " + TerminalView.display(options.out) + "/)");
+      startService("worker", metricsPorts.get("worker"), URI.create("http://127.0.0.1:" + workerAdmin), List.of("-Ddemo.grpc.port=" + workerGrpc, "-Ddemo.admin.port=" + workerAdmin));
+      startService(
+          "intake",
+          metricsPorts.get("intake"),
+          URI.create("http://127.0.0.1:" + intakeAdmin),
+          List.of("-Ddemo.http.port=" + intakeHttp, "-Ddemo.admin.port=" + intakeAdmin, "-Ddemo.worker.target=127.0.0.1:" + workerGrpc));
+      startService(
+          "loadgen",
+          metricsPorts.get("loadgen"),
+          URI.create("http://127.0.0.1:" + loadgenAdmin),
+          List.of("-Ddemo.intake.url=http://127.0.0.1:" + intakeHttp, "-Ddemo.admin.port=" + loadgenAdmin, "-Ddemo.rate=" + options.rate));
+    }
 
     say("starting Prometheus on 127.0.0.1:" + prometheusPort + " (scrape and rule evaluation every 2 s; rules from " + TerminalView.display(options.rulesDir) + ")");
     startPrometheus(prometheusPort, metricsPorts);
@@ -156,7 +163,7 @@ public final class LocalDemo {
         }
       }
       for (TerminalView.Service s : services) {
-        if (!up.contains(s.name()) && answers(s.admin().resolve("/healthz")) && (options.pipeline() || answers(s.metrics()))) {
+        if (!up.contains(s.name()) && serviceUp(s, up.contains("prometheus"))) {
           up.add(s.name());
           say(s.name() + " is up (pid " + s.pid() + (options.pipeline() ? ", exporting OTLP to the Collector)" : ", metrics " + s.metrics() + ")"));
         }
@@ -174,7 +181,7 @@ public final class LocalDemo {
 
     timelineStart = Instant.now();
     Map<String, URI> admins = new LinkedHashMap<>();
-    services.forEach(s -> admins.put(s.name(), s.admin()));
+    services.stream().filter(s -> s.admin() != null).forEach(s -> admins.put(s.name(), s.admin()));
     timeline.start(admins, this::event);
     writeEndpoints(intakeHttp, workerGrpc);
     say("all up; timeline " + timeline.name() + (options.forever ? ", until Ctrl-C" : ", for " + options.duration.toSeconds() + " s") + "; endpoints in " + TerminalView.display(options.out.resolve("endpoints.properties")));
@@ -248,7 +255,7 @@ public final class LocalDemo {
       env.put("OTEL_TRACES_EXPORTER", "none"); // no trace backend here; OTEL_TRACES_EXPORTER=logging-otlp prints them
     }
     env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_DEADLOCK_DETECTION_INTERVAL", "2s");
-    env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_NAMES", NAMES);
+    env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_NAMES", options.quickstart ? QUICKSTART_NAMES : NAMES);
     env.keySet().removeIf(k -> System.getenv(k) != null);
 
     ChildProcess child = ChildProcess.start(name, cmd, env, options.out.resolve(name + ".log"));
@@ -289,6 +296,12 @@ public final class LocalDemo {
   }
 
   private String localScrapeConfig(Map<String, Integer> metricsPorts) throws IOException {
+    if (options.quickstart) {
+      // The template's three jobs are the stack's; the quickstart's one job, in the same form.
+      return "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n  evaluation_interval: 2s\n"
+          + "rule_files:\n  - " + options.rulesDir.toAbsolutePath().normalize().resolve("*.rules.yml") + "\n"
+          + "scrape_configs:\n  - job_name: quickstart\n    static_configs:\n      - targets: [\"127.0.0.1:" + metricsPorts.get("quickstart") + "\"]\n";
+    }
     return Files.readString(options.template)
             .replace("${RULES_DIR}", options.rulesDir.toAbsolutePath().normalize().toString())
             .replace("${INTAKE_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("intake"))
@@ -351,7 +364,7 @@ public final class LocalDemo {
     if (System.nanoTime() >= nextTraces) {
       nextTraces = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       try {
-        traces = jaeger.tracesWithWaits(List.of("intake", "worker"), "10m", 1);
+        traces = jaeger.tracesWithWaits(options.quickstart ? List.of("quickstart") : List.of("intake", "worker"), "10m", 1);
       } catch (IOException e) {
         // shown as before; the next read may work
       }
@@ -371,6 +384,27 @@ public final class LocalDemo {
     List<String> wrapped = new ArrayList<>(List.of("sh", "-c", watchdog, name + "-watchdog"));
     wrapped.addAll(cmd);
     children.add(ChildProcess.start(name, wrapped, env, options.out.resolve(name + ".log")));
+  }
+
+  /**
+   * Up: its admin endpoint answers (the quickstart has none), and its metrics are where Prometheus
+   * reads them: its own endpoint, or, through the Collector, in Prometheus itself.
+   */
+  private boolean serviceUp(TerminalView.Service s, boolean prometheusUp) {
+    if (s.admin() != null && !answers(s.admin().resolve("/healthz"))) {
+      return false;
+    }
+    if (!options.pipeline()) {
+      return answers(s.metrics());
+    }
+    if (s.admin() != null) {
+      return true;
+    }
+    try {
+      return prometheusUp && !prometheus.query("target_info{job=\"" + s.name() + "\"}").isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private boolean answers(URI uri) {
@@ -427,7 +461,9 @@ public final class LocalDemo {
       p.setProperty("collector.logs.file", collectorLogs.file().toAbsolutePath().toString());
     }
     for (TerminalView.Service s : services) {
-      p.setProperty(s.name() + ".admin", s.admin().toString());
+      if (s.admin() != null) {
+        p.setProperty(s.name() + ".admin", s.admin().toString());
+      }
       p.setProperty(s.name() + ".metrics", s.metrics().toString());
       p.setProperty(s.name() + ".pid", Long.toString(s.pid()));
       p.setProperty(s.name() + ".log", s.log().toAbsolutePath().toString());
@@ -562,7 +598,7 @@ public final class LocalDemo {
     }
     // Load first, so nothing calls a service that is already gone; Prometheus last.
     List<ChildProcess> order = new ArrayList<>(children);
-    order.sort(Comparator.comparingInt(c -> List.of("loadgen", "intake", "worker", "otelcol", "jaeger", "prometheus").indexOf(c.name())));
+    order.sort(Comparator.comparingInt(c -> List.of("quickstart", "loadgen", "intake", "worker", "otelcol", "jaeger", "prometheus").indexOf(c.name())));
     for (ChildProcess c : order) {
       c.stop(STOP_GRACE);
     }
@@ -600,10 +636,11 @@ public final class LocalDemo {
 
   static final class Options {
     static final String USAGE =
-        "usage: LocalDemo --repo DIR [--otelcol BIN --jaeger BIN] [--duration D | --forever] [--timeline normal|fast|off] [--rate N]\n"
+        "usage: LocalDemo --repo DIR [--quickstart] [--otelcol BIN --jaeger BIN] [--duration D | --forever] [--timeline normal|fast|off] [--rate N]\n"
             + "                 [--out DIR] [--interval 2s] [--window 30s] [--plain | --tty] [--prometheus BIN]\n"
             + "                 [--agent JAR] [--extension JAR]\n"
             + "  --repo DIR        the repository root (finds the jars, prometheus/rules and the config template)\n"
+            + "  --quickstart      one small application (demo-services/quickstart) instead of the three services\n"
             + "  --duration D      stop after D once the services are up (forms: 90s, 5m, 90); default: until Ctrl-C\n"
             + "  --timeline T      normal: scenarios over ~3 min; fast: the same in ~45 s; off: none (default normal)\n"
             + "  --rate N          orders per second from loadgen (default 40)\n"
@@ -641,6 +678,12 @@ public final class LocalDemo {
     int columns = envInt("COLUMNS");
     int rows = envInt("LINES");
     boolean help;
+    /** One service, the quickstart application, instead of the three of the stack. */
+    boolean quickstart;
+
+    List<String> serviceNames() {
+      return quickstart ? List.of("quickstart") : List.of("worker", "intake", "loadgen");
+    }
 
     boolean pipeline() {
       return otelcol != null;
@@ -669,6 +712,7 @@ public final class LocalDemo {
             o.forever = false;
           }
           case "--forever" -> o.forever = true;
+          case "--quickstart" -> o.quickstart = true;
           case "--timeline" -> o.timeline = value(args, ++i, a, inline);
           case "--rate" -> o.rate = Double.parseDouble(value(args, ++i, a, inline));
           case "--interval" -> o.interval = positive(value(args, ++i, a, inline), a);
@@ -687,6 +731,9 @@ public final class LocalDemo {
       }
       if (o.repo == null) {
         throw new IllegalArgumentException("--repo is required");
+      }
+      if (o.quickstart) {
+        o.timeline = "quickstart"; // its waits come from the application itself, no switches
       }
       Timeline.named(o.timeline); // validates the name
       o.servicesDir = o.repo.resolve("demo-services");

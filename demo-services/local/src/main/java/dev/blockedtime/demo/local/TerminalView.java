@@ -91,7 +91,7 @@ final class TerminalView {
   private void header(List<String> out, State st) {
     Timeline tl = st.timeline();
     String t = "t+" + tl.elapsed().toSeconds() + "s";
-    out.add(bold(st.summary() ? "blocked-time local demo: summary at " + t : "blocked-time local demo: where are the threads of intake, worker and loadgen waiting?"));
+    out.add(bold(st.summary() ? "blocked-time local demo: summary at " + t : "blocked-time local demo: where are the threads of " + names(st) + " waiting?"));
     Timeline.Step cur = tl.current();
     Timeline.Step next = tl.next();
     StringBuilder b = new StringBuilder("  " + t + " · timeline " + tl.name());
@@ -124,12 +124,12 @@ final class TerminalView {
     if (busy.isEmpty()) {
       out.add(dim("  no waits outside idle consumers yet"));
     } else {
-      out.add(dim(String.format(Locale.ROOT, "  %-7s %-5s %-30s %-19s %-35s %9s %8s %9s %9s", "job", "kind", "resource", "type / method", "operation/state, channel→status", "blocked/s", "waits/s", "p99", "total")));
+      out.add(dim(String.format(Locale.ROOT, "  %-10s %-5s %-30s %-19s %-35s %9s %8s %9s %9s", "job", "kind", "resource", "type / method", "operation/state, channel→status", "blocked/s", "waits/s", "p99", "total")));
       for (Row r : busy.subList(0, Math.min(MAX_ROWS, busy.size()))) {
         out.add(
             String.format(
                 Locale.ROOT,
-                "  %-7s %-5s %-30s %-19s %-35s %9s %8.1f %9s %9s",
+                "  %-10s %-5s %-30s %-19s %-35s %9s %8.1f %9s %9s",
                 r.job(),
                 r.kind().word,
                 clip(shortName(r.kind().resource(r.labels())), 30),
@@ -167,7 +167,7 @@ final class TerminalView {
       out.add(
           String.format(
               Locale.ROOT,
-              "  %s %-7s %-5s %-24s %7.2f/s %9s  %s",
+              "  %s %-10s %-5s %-24s %7.2f/s %9s  %s",
               s.hash(),
               s.job(),
               s.kind().word,
@@ -183,7 +183,7 @@ final class TerminalView {
     out.add(bold("Waiting now") + dim("   jvm_*_blocked_threads / _oldest_seconds, grpc_client_channel_waiting_calls, jvm_deadlock_threads"));
     boolean any = false;
     for (Map.Entry<String, Double> d : snap.deadlockedThreads.entrySet()) {
-      out.add(red(String.format(Locale.ROOT, "  %-7s DEADLOCK: %.0f threads in a cycle; they will never proceed", d.getKey(), d.getValue())));
+      out.add(red(String.format(Locale.ROOT, "  %-10s DEADLOCK: %.0f threads in a cycle; they will never proceed", d.getKey(), d.getValue())));
       any = true;
     }
     List<InProgress> busy = snap.inProgress.stream().filter(w -> !w.idle()).toList();
@@ -195,13 +195,13 @@ final class TerminalView {
                 .filter(c -> c.label("job").equals(w.job()) && c.label("grpc_target").equals(w.labels().get("grpc_target")))
                 .map(c -> c.label("grpc_channel_state"))
                 .collect(Collectors.joining(","));
-        out.add(String.format(Locale.ROOT, "  %-7s grpc  %-46s %4.0f calls   waiting for the channel%s", w.job(), w.labels().get("grpc_target"), w.count(), state.isEmpty() ? "" : " (" + state + ")"));
+        out.add(String.format(Locale.ROOT, "  %-10s grpc  %-46s %4.0f calls   waiting for the channel%s", w.job(), w.labels().get("grpc_target"), w.count(), state.isEmpty() ? "" : " (" + state + ")"));
         continue;
       }
       String line =
           String.format(
               Locale.ROOT,
-              "  %-7s %-5s %-46s %4.0f %-7s oldest %s",
+              "  %-10s %-5s %-46s %4.0f %-7s oldest %s",
               w.job(),
               w.kind().word,
               clip(shortName(w.kind().resource(w.labels())) + " " + w.kind().detail(w.labels()), 46),
@@ -298,8 +298,8 @@ final class TerminalView {
     hints.add("any query: " + st.prometheus().resolve("/graph?g0.expr=" + URLEncoder.encode("topk(5, rate(jvm_lock_blocked_duration_seconds_sum[1m]))", StandardCharsets.UTF_8)));
     service(st, "intake").ifPresent(s -> hints.add("switch a scenario yourself: curl -XPOST '" + s.admin().resolve("/admin/scenario?name=backlog&on=true") + "'  (GET /admin/scenario lists them)"));
     hints.add(st.pipeline() == null
-        ? "each service's output and log records: " + display(st.outDir()) + "/{intake,worker,loadgen}.log"
-        : "each process's output: " + display(st.outDir()) + "/{intake,worker,loadgen,otelcol,jaeger,prometheus}.log");
+        ? "each service's output and log records: " + display(st.outDir()) + "/{" + st.services().stream().map(Service::name).collect(Collectors.joining(",")) + "}.log"
+        : "each process's output: " + display(st.outDir()) + "/{" + st.services().stream().map(Service::name).collect(Collectors.joining(",")) + ",otelcol,jaeger,prometheus}.log");
     if (st.footerNote() != null) {
       hints.add(st.footerNote());
     }
@@ -308,6 +308,11 @@ final class TerminalView {
       out.add("");
       out.add(dim("  timeline: " + String.join(" · ", st.events().subList(Math.max(0, st.events().size() - 3), st.events().size()))));
     }
+  }
+
+  private static String names(State st) {
+    List<String> n = st.services().stream().map(Service::name).toList();
+    return n.size() <= 1 ? String.join("", n) : String.join(", ", n.subList(0, n.size() - 1)) + " and " + n.get(n.size() - 1);
   }
 
   private static Optional<Service> service(State st, String job) {
