@@ -285,6 +285,7 @@ class StackIT {
     assertThat(app.isAlive()).isTrue();
     collector.start();
 
+    System.out.printf("[stack-it] items consumed in 10 s: %d with the Collector up, %d with it down%n", paceUp, paceDown);
     // The consumer takes one item per 20 ms whatever happens to telemetry; an exporter that blocked
     // the application would show here. Same 10 s windows, so the counts compare directly.
     assertThat(paceDown).as("items consumed in 10 s with the Collector down (up: %d)", paceUp).isGreaterThanOrEqualTo(paceUp * 8 / 10);
