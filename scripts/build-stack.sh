@@ -63,9 +63,9 @@ build() {
   mkdir -p "$out"
   local log="$out/build.log" start=$SECONDS
   step "$name: building from stack/$2 with $go_version (the first build downloads and compiles a few hundred modules: minutes)" >&2
-  # -trimpath: the same binary whatever the checkout's path. go.sum pins every module; the default
-  # -mod=readonly refuses to change it.
-  if ! (cd "$dir" && GOFLAGS="${GOFLAGS:-} -trimpath" nice -n "${BUILD_STACK_NICE:-10}" go build -o "$bin.tmp" "$pkg") >"$log" 2>&1; then
+  # -trimpath: the same binary whatever the checkout's path. go.sum pins every module and
+  # -mod=readonly (over any GOFLAGS) refuses to change it.
+  if ! (cd "$dir" && nice -n "${BUILD_STACK_NICE:-10}" go build -mod=readonly -trimpath -o "$bin.tmp" "$pkg") >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$bin.tmp"
     echo "build-stack.sh: building $name failed (log: $log)" >&2
