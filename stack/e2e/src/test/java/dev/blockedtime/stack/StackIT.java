@@ -319,7 +319,11 @@ class StackIT {
       }
     }
     int status = p.waitFor();
-    Assumptions.assumeFalse(status == 3, "Go is not installed: the stack test needs it to build the Collector and Jaeger (scripts/build-stack.sh)");
+    if (status == 3) {
+      String why = "Go is not installed: the stack test needs it to build the Collector and Jaeger (scripts/build-stack.sh)";
+      System.out.println("[stack-it] SKIPPED: " + why);
+      Assumptions.abort(why);
+    }
     assertThat(status).as("scripts/build-stack.sh exit status").isZero();
     Map<String, Path> binaries = new HashMap<>();
     for (String line : lines.subList(Math.max(0, lines.size() - 2), lines.size())) {
