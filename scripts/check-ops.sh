@@ -174,6 +174,22 @@ def check_compose_policy():
     genv = env_of(services.get("grafana", {}))
     if genv.get("GF_SECURITY_ADMIN_PASSWORD") in (None, "", "admin"):
         fail("grafana: GF_SECURITY_ADMIN_PASSWORD must come from GRAFANA_ADMIN_PASSWORD")
+    # The images are the releases scripts/build-stack.sh builds from stack/ (the demo and the stack
+    # test run those): the Collector's core release, and Jaeger v2.N for module v1.(63+N).
+    def pinned(gomod, module):
+        m = re.search(r"^\s*" + re.escape(module) + r" v(\d+)\.(\d+)\.(\d+)", open(os.path.join(ROOT, gomod)).read(), re.M)
+        return tuple(int(x) for x in m.groups()) if m else None
+    def image_tag(name):
+        image = services.get(name, {}).get("image", "")
+        m = re.search(r":(\d+)\.(\d+)\.(\d+)$", image)
+        return tuple(int(x) for x in m.groups()) if m else None
+    core = pinned("stack/collector/go.mod", "go.opentelemetry.io/collector/otelcol")
+    if core is None or image_tag("otel-collector") != core:
+        fail(f"otel-collector: image {services.get('otel-collector', {}).get('image')!r} is not the Collector release stack/collector builds ({core})")
+    jv1 = pinned("stack/jaeger/go.mod", "github.com/jaegertracing/jaeger")
+    want = (2, jv1[1] - 63, jv1[2]) if jv1 else None
+    if want is None or image_tag("jaeger") != want:
+        fail(f"jaeger: image {services.get('jaeger', {}).get('image')!r} is not the Jaeger release stack/jaeger builds (v2 {want})")
 
 # ---------------------------------------------------------------- Dockerfile
 def check_dockerfile():
@@ -613,7 +629,7 @@ fi
 check "docker-compose config -q" compose_config_valid
 check "docker-compose refuses to start Grafana without GRAFANA_ADMIN_PASSWORD" compose_requires_grafana_password
 if resolve_compose 2>"$WORK/compose.err"; then
-  check "docker-compose: pinned images, ports on 127.0.0.1, demo services built from demo-services/Dockerfile" pycheck compose-policy
+  check "docker-compose: pinned images (Collector and Jaeger: the releases stack/ builds), ports on 127.0.0.1, demo services built from demo-services/Dockerfile" pycheck compose-policy
   check "collector config: pipelines' components defined and used, OTLP ports agree with docker-compose and services" pycheck collector
   check "grafana provisioning: datasources, dashboard provider path, panel datasources" pycheck grafana
 else
