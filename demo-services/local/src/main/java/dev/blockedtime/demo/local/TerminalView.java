@@ -311,7 +311,8 @@ final class TerminalView {
   }
 
   private static String names(State st) {
-    List<String> n = st.services().stream().map(Service::name).toList();
+    List<String> order = List.of("intake", "worker", "loadgen"); // the request's path, not the start order
+    List<String> n = st.services().stream().map(Service::name).sorted(java.util.Comparator.comparingInt(order::indexOf)).toList();
     return n.size() <= 1 ? String.join("", n) : String.join(", ", n.subList(0, n.size() - 1)) + " and " + n.get(n.size() - 1);
   }
 
