@@ -105,6 +105,22 @@ def fail(msg): errors.append(msg)
 def load(path):
     with open(os.path.join(ROOT, path)) as f:
         return yaml.safe_load(f)
+ENV_REF = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+def at_defaults(node):
+    """A Collector config as compose runs it: every ${env:VAR:-default} at its default."""
+    if isinstance(node, dict):
+        return {k: at_defaults(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [at_defaults(v) for v in node]
+    if isinstance(node, str):
+        if ENV_REF.search(node) and any(m.group(2) is None for m in ENV_REF.finditer(node)):
+            fail(f"collector config: {node!r} has no default (compose sets no variable)")
+        return ENV_REF.sub(lambda m: m.group(2) or "", node)
+    return node
+
+def services_of_compose():
+    return compose().get("services", {})
+
 def compose():
     with open(os.path.join(WORK, "compose.resolved.yml")) as f:
         return yaml.safe_load(f)
@@ -158,6 +174,22 @@ def check_compose_policy():
     genv = env_of(services.get("grafana", {}))
     if genv.get("GF_SECURITY_ADMIN_PASSWORD") in (None, "", "admin"):
         fail("grafana: GF_SECURITY_ADMIN_PASSWORD must come from GRAFANA_ADMIN_PASSWORD")
+    # The images are the releases scripts/build-stack.sh builds from stack/ (the demo and the stack
+    # test run those): the Collector's core release, and Jaeger v2.N for module v1.(63+N).
+    def pinned(gomod, module):
+        m = re.search(r"^\s*" + re.escape(module) + r" v(\d+)\.(\d+)\.(\d+)", open(os.path.join(ROOT, gomod)).read(), re.M)
+        return tuple(int(x) for x in m.groups()) if m else None
+    def image_tag(name):
+        image = services.get(name, {}).get("image", "")
+        m = re.search(r":(\d+)\.(\d+)\.(\d+)$", image)
+        return tuple(int(x) for x in m.groups()) if m else None
+    core = pinned("stack/collector/go.mod", "go.opentelemetry.io/collector/otelcol")
+    if core is None or image_tag("otel-collector") != core:
+        fail(f"otel-collector: image {services.get('otel-collector', {}).get('image')!r} is not the Collector release stack/collector builds ({core})")
+    jv1 = pinned("stack/jaeger/go.mod", "github.com/jaegertracing/jaeger")
+    want = (2, jv1[1] - 63, jv1[2]) if jv1 else None
+    if want is None or image_tag("jaeger") != want:
+        fail(f"jaeger: image {services.get('jaeger', {}).get('image')!r} is not the Jaeger release stack/jaeger builds (v2 {want})")
 
 # ---------------------------------------------------------------- Dockerfile
 def check_dockerfile():
@@ -193,7 +225,7 @@ def check_dockerfile():
 
 # ---------------------------------------------------------------- collector
 def check_collector():
-    cfg = load("collector-config/otel-collector.yaml")
+    cfg = at_defaults(load("collector-config/otel-collector.yaml"))
     kinds = ("receivers", "processors", "exporters", "connectors", "extensions")
     defined = {k: set((cfg.get(k) or {}).keys()) for k in kinds}
     used = {k: set() for k in kinds}
@@ -220,15 +252,24 @@ def check_collector():
     for kind in ("receivers", "processors", "exporters", "extensions"):
         for comp in sorted(defined[kind] - used[kind]):
             fail(f"{kind[:-1]} {comp} is defined but not used")
-    want = {"traces": "otlp/jaeger", "metrics": "prometheus", "logs": "debug"}
+    want = {"traces": "otlp_grpc/jaeger", "metrics": "prometheus", "logs": "debug"}
     for sig, exp in want.items():
         if exp not in ((pipelines.get(sig) or {}).get("exporters") or []):
             fail(f"pipeline {sig}: should export to {exp}")
     if ((cfg.get("exporters") or {}).get("debug") or {}).get("verbosity") != "detailed":
         fail("debug exporter: verbosity should be detailed")
-    jaeger = (cfg.get("exporters") or {}).get("otlp/jaeger") or {}
+    jaeger = (cfg.get("exporters") or {}).get("otlp_grpc/jaeger") or {}
     if jaeger.get("endpoint") != "jaeger:4317" or not (jaeger.get("tls") or {}).get("insecure"):
-        fail("otlp/jaeger: endpoint jaeger:4317 with tls.insecure expected")
+        fail("otlp_grpc/jaeger: endpoint jaeger:4317 with tls.insecure expected")
+    jcfg = at_defaults(load("collector-config/jaeger.yaml"))
+    jgrpc = (((jcfg.get("receivers") or {}).get("otlp") or {}).get("protocols") or {}).get("grpc") or {}
+    if port_of(jgrpc.get("endpoint", "")) != "4317" or not jgrpc.get("endpoint", "").startswith("0.0.0.0:"):
+        fail(f"collector-config/jaeger.yaml: OTLP gRPC should listen on 0.0.0.0:4317, found {jgrpc.get('endpoint')!r}")
+    jq = port_of((((jcfg.get("extensions") or {}).get("jaeger_query") or {}).get("http") or {}).get("endpoint", ""))
+    if jq not in {t for _, _, t in ports_of(services_of_compose().get("jaeger", {}))}:
+        fail(f"docker-compose: jaeger does not publish its query port {jq}")
+    if not any("collector-config/jaeger.yaml" in str(v) for v in services_of_compose().get("jaeger", {}).get("volumes") or []):
+        fail("docker-compose: jaeger does not mount collector-config/jaeger.yaml")
 
     protocols = (((cfg.get("receivers") or {}).get("otlp") or {}).get("protocols") or {})
     grpc_ep = (protocols.get("grpc") or {}).get("endpoint", "")
@@ -588,7 +629,7 @@ fi
 check "docker-compose config -q" compose_config_valid
 check "docker-compose refuses to start Grafana without GRAFANA_ADMIN_PASSWORD" compose_requires_grafana_password
 if resolve_compose 2>"$WORK/compose.err"; then
-  check "docker-compose: pinned images, ports on 127.0.0.1, demo services built from demo-services/Dockerfile" pycheck compose-policy
+  check "docker-compose: pinned images (Collector and Jaeger: the releases stack/ builds), ports on 127.0.0.1, demo services built from demo-services/Dockerfile" pycheck compose-policy
   check "collector config: pipelines' components defined and used, OTLP ports agree with docker-compose and services" pycheck collector
   check "grafana provisioning: datasources, dashboard provider path, panel datasources" pycheck grafana
 else

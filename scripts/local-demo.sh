@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # The demo stack without Docker: intake, worker and loadgen (demo-services/) under the OpenTelemetry
-# Java agent with the blocked-time extension, a real Prometheus that scrapes each agent's own
-# endpoint and evaluates prometheus/rules (the production rules, unchanged), scenarios switched on
-# over time (backlog, hot lock, worker stopped and restarted late, deadlock), and a live view of
-# what Prometheus sees. Every process runs on 127.0.0.1 on free ports and is stopped on exit.
+# Java agent with the blocked-time extension, exporting OTLP to a real Collector that sends traces
+# to Jaeger v2 and metrics to a real Prometheus evaluating prometheus/rules (the production rules,
+# unchanged); scenarios switched on over time (backlog, hot lock, worker stopped and restarted
+# late, deadlock); and a live view of what Prometheus, Jaeger and the Collector got. The Collector
+# and Jaeger are built from stack/ by scripts/build-stack.sh (once; the first build takes minutes)
+# and run with collector-config/. Without Go (or with --no-pipeline), Prometheus scrapes each
+# agent's own endpoint instead. Every process runs on 127.0.0.1 on free ports and is stopped on exit.
 #
 #   scripts/local-demo.sh                       build, then run until Ctrl-C (the story takes ~3 min)
 #   scripts/local-demo.sh --duration 5m         stop by itself after 5 minutes
 #   scripts/local-demo.sh --timeline fast       the same story in under a minute
+#   scripts/local-demo.sh --quickstart          one small application instead of the three services
 #   scripts/local-demo.sh --help                all options
 #
-# Needs JDK 17+, Maven 3.8+ and Prometheus; installs Debian's `prometheus` package with apt-get when
-# `prometheus` is not on PATH (as root, or through sudo).
+# Needs JDK 17+, Maven 3.8+, Prometheus and, for the real pipeline, Go; installs Debian's
+# `prometheus` package with apt-get when `prometheus` is not on PATH (as root, or through sudo).
 #
 # Environment: PROMETHEUS (the binary to run), MVN (the Maven command), JAVA_HOME; OTEL_* variables
 # reach the services' agents (e.g. OTEL_TRACES_EXPORTER=logging-otlp to print spans into their logs,
@@ -27,14 +31,16 @@ step() { printf '==> %s\n' "$*"; }
 fail() { printf 'local-demo.sh: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'USAGE'
 
 Options of this script:
   --no-build       use the jars already built (by `mvn package` or an earlier run)
+  --no-pipeline    no Collector and Jaeger: Prometheus scrapes each agent's own endpoint
   --install-only   make sure Prometheus is installed, then exit
 Options of the demo itself:
   --duration D     stop after D once the services are up (forms: 90s, 5m, 90); default: until Ctrl-C
+  --quickstart     one small application (demo-services/quickstart) instead of the three services
   --timeline T     normal (default): scenarios over ~3 min; fast: the same in ~45 s; off: none
   --rate N         orders per second from loadgen (default 40)
   --out DIR        logs, the rendered Prometheus config, endpoints.properties (default demo-out/local)
@@ -46,12 +52,14 @@ USAGE
 
 build=true
 install_only=false
+pipeline=true
 args=()
 for arg in "$@"; do
   case "$arg" in
     -h|--help) usage; exit 0 ;;
     --no-build) build=false ;;
     --install-only) install_only=true ;;
+    --no-pipeline) pipeline=false ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -105,6 +113,30 @@ if $build; then
 fi
 [[ -f "$local_jar" ]] || fail "$local_jar is missing: run without --no-build (or mvn package) first"
 
+# The real pipeline: the Collector and Jaeger, built once from stack/ (scripts/build-stack.sh).
+# A part that cannot be had costs one line, and the demo runs what it can.
+if ! docker info >/dev/null 2>&1; then
+  echo "(no Docker engine: the stack runs as local processes; docker-compose up, with Grafana and Jaeger's UI, needs one)"
+fi
+stack_args=()
+if $pipeline; then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "(no Go: running without the Collector and Jaeger, Prometheus scrapes each agent; install Go $(sed -n 's/^go //p' "$root/stack/collector/go.mod") or newer for the real pipeline)"
+  else
+    step "building the Collector and Jaeger from stack/ (scripts/build-stack.sh; the first build takes minutes, later ones reuse it)"
+    stack_log="$(mktemp "${TMPDIR:-/tmp}/blocked-time-build-stack.XXXXXX")"
+    # pipefail: the pipeline fails when the build does.
+    if "$root/scripts/build-stack.sh" 2>&1 | tee "$stack_log"; then
+      otelcol_bin="$(sed -n 's/^otelcol //p' "$stack_log" | tail -n 1)"
+      jaeger_bin="$(sed -n 's/^jaeger //p' "$stack_log" | tail -n 1)"
+      stack_args=(--otelcol "$otelcol_bin" --jaeger "$jaeger_bin")
+    else
+      echo "(building the Collector and Jaeger failed, output above: running without them, Prometheus scrapes each agent)"
+    fi
+    rm -f "$stack_log"
+  fi
+fi
+
 view=()
 if [[ -t 1 ]]; then
   view=(--tty)
@@ -116,4 +148,4 @@ else
 fi
 
 # The runner owns every process from here on: it stops them all on exit, Ctrl-C or SIGTERM.
-exec "$java_bin" -jar "$local_jar" --repo "$root" --prometheus "$prometheus_bin" "${view[@]}" "${args[@]+"${args[@]}"}"
+exec "$java_bin" -jar "$local_jar" --repo "$root" --prometheus "$prometheus_bin" "${stack_args[@]+"${stack_args[@]}"}" "${view[@]}" "${args[@]+"${args[@]}"}"

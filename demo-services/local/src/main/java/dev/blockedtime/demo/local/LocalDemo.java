@@ -49,6 +49,8 @@ public final class LocalDemo {
   /** Aliases for the two resources the story is about; everything else keeps its allocation site. */
   static final String NAMES =
       "dev.blockedtime.demo.intake.OrderIntake.newOrderQueue:*=orders,dev.blockedtime.demo.worker.Inventory.newInventoryLock:*=inventory";
+  /** The quickstart's alias (QuickstartApp.ORDERS_ALIAS). */
+  static final String QUICKSTART_NAMES = "dev.blockedtime.demo.quickstart.OrderDesk.newOrderQueue:*=orders";
 
   private final Options options;
   private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
@@ -58,6 +60,13 @@ public final class LocalDemo {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Timeline timeline;
   private PrometheusApi prometheus;
+  /** The real pipeline (--otelcol and --jaeger): where the services export, what the view reads. */
+  private JaegerApi jaeger;
+  private CollectorLogRecords collectorLogs;
+  private int collectorOtlpHttp;
+  private URI collectorMetrics;
+  private volatile List<JaegerApi.Trace> traces = List.of();
+  private long nextTraces;
   private Path tsdb;
   private Instant timelineStart;
   private volatile Snapshot last;
@@ -94,7 +103,11 @@ public final class LocalDemo {
   }
 
   private int run() throws Exception {
-    for (Path p : List.of(options.agent, options.extension, options.template, options.rulesDir)) {
+    List<Path> needed = new ArrayList<>(List.of(options.agent, options.extension, options.template, options.rulesDir));
+    if (options.pipeline()) {
+      needed.addAll(List.of(options.otelcol, options.jaeger, options.collectorConfig, options.jaegerConfig, options.prometheusConfig));
+    }
+    for (Path p : needed) {
       if (!Files.exists(p)) {
         System.err.println("local-demo: not found: " + p + " (scripts/local-demo.sh builds everything first)");
         return 2;
@@ -112,23 +125,31 @@ public final class LocalDemo {
     int intakeAdmin = ports.next();
     int loadgenAdmin = ports.next();
     Map<String, Integer> metricsPorts = new LinkedHashMap<>();
-    for (String s : List.of("worker", "intake", "loadgen")) {
+    for (String s : options.serviceNames()) {
       metricsPorts.put(s, ports.next());
     }
     int prometheusPort = ports.next();
 
-    say("starting worker, intake and loadgen under the agent (output in " + TerminalView.display(options.out) + "/)");
-    startService("worker", metricsPorts.get("worker"), URI.create("http://127.0.0.1:" + workerAdmin), List.of("-Ddemo.grpc.port=" + workerGrpc, "-Ddemo.admin.port=" + workerAdmin));
-    startService(
-        "intake",
-        metricsPorts.get("intake"),
-        URI.create("http://127.0.0.1:" + intakeAdmin),
-        List.of("-Ddemo.http.port=" + intakeHttp, "-Ddemo.admin.port=" + intakeAdmin, "-Ddemo.worker.target=127.0.0.1:" + workerGrpc));
-    startService(
-        "loadgen",
-        metricsPorts.get("loadgen"),
-        URI.create("http://127.0.0.1:" + loadgenAdmin),
-        List.of("-Ddemo.intake.url=http://127.0.0.1:" + intakeHttp, "-Ddemo.admin.port=" + loadgenAdmin, "-Ddemo.rate=" + options.rate));
+    if (options.pipeline()) {
+      startPipeline(ports);
+    }
+    if (options.quickstart) {
+      say("starting the quickstart application under the agent (output in " + TerminalView.display(options.out) + "/)");
+      startService("quickstart", metricsPorts.get("quickstart"), null, List.of());
+    } else {
+      say("starting worker, intake and loadgen under the agent (output in " + TerminalView.display(options.out) + "/)");
+      startService("worker", metricsPorts.get("worker"), URI.create("http://127.0.0.1:" + workerAdmin), List.of("-Ddemo.grpc.port=" + workerGrpc, "-Ddemo.admin.port=" + workerAdmin));
+      startService(
+          "intake",
+          metricsPorts.get("intake"),
+          URI.create("http://127.0.0.1:" + intakeAdmin),
+          List.of("-Ddemo.http.port=" + intakeHttp, "-Ddemo.admin.port=" + intakeAdmin, "-Ddemo.worker.target=127.0.0.1:" + workerGrpc));
+      startService(
+          "loadgen",
+          metricsPorts.get("loadgen"),
+          URI.create("http://127.0.0.1:" + loadgenAdmin),
+          List.of("-Ddemo.intake.url=http://127.0.0.1:" + intakeHttp, "-Ddemo.admin.port=" + loadgenAdmin, "-Ddemo.rate=" + options.rate));
+    }
 
     say("starting Prometheus on 127.0.0.1:" + prometheusPort + " (scrape and rule evaluation every 2 s; rules from " + TerminalView.display(options.rulesDir) + ")");
     startPrometheus(prometheusPort, metricsPorts);
@@ -142,9 +163,9 @@ public final class LocalDemo {
         }
       }
       for (TerminalView.Service s : services) {
-        if (!up.contains(s.name()) && answers(s.admin().resolve("/healthz")) && answers(s.metrics())) {
+        if (!up.contains(s.name()) && serviceUp(s, up.contains("prometheus"))) {
           up.add(s.name());
-          say(s.name() + " is up (pid " + s.pid() + ", metrics " + s.metrics() + ")");
+          say(s.name() + " is up (pid " + s.pid() + (options.pipeline() ? ", exporting OTLP to the Collector)" : ", metrics " + s.metrics() + ")"));
         }
       }
       if (!up.contains("prometheus") && prometheus.ready()) {
@@ -160,7 +181,7 @@ public final class LocalDemo {
 
     timelineStart = Instant.now();
     Map<String, URI> admins = new LinkedHashMap<>();
-    services.forEach(s -> admins.put(s.name(), s.admin()));
+    services.stream().filter(s -> s.admin() != null).forEach(s -> admins.put(s.name(), s.admin()));
     timeline.start(admins, this::event);
     writeEndpoints(intakeHttp, workerGrpc);
     say("all up; timeline " + timeline.name() + (options.forever ? ", until Ctrl-C" : ", for " + options.duration.toSeconds() + " s") + "; endpoints in " + TerminalView.display(options.out.resolve("endpoints.properties")));
@@ -178,6 +199,7 @@ public final class LocalDemo {
         }
       }
       last = Snapshot.read(prometheus, options.window);
+      readPipeline();
       if (options.tty) {
         draw(render(false));
       } else if (System.nanoTime() >= nextPlain) {
@@ -207,13 +229,20 @@ public final class LocalDemo {
     cmd.add("-javaagent:" + options.agent.toAbsolutePath());
     cmd.add("-Dotel.javaagent.extensions=" + options.extension.toAbsolutePath());
     cmd.add("-Dotel.service.name=" + name);
-    cmd.add("-Dotel.metrics.exporter=prometheus");
-    cmd.add("-Dotel.exporter.prometheus.host=127.0.0.1");
-    cmd.add("-Dotel.exporter.prometheus.port=" + metricsPort);
-    // The jvm.blocked.stack and jvm.deadlock records, printed into the service's log for the view.
-    cmd.add("-Dotel.logs.exporter=logging");
-    // No trace backend here, so no exemplars (they would only bloat each scrape).
-    cmd.add("-Dotel.metrics.exemplar.filter=always_off");
+    if (options.pipeline()) {
+      // Traces, metrics and log records over OTLP/HTTP (the agent's defaults) to the Collector.
+      cmd.add("-Dotel.exporter.otlp.endpoint=http://127.0.0.1:" + collectorOtlpHttp);
+      cmd.add("-Dotel.exporter.otlp.protocol=http/protobuf");
+      cmd.add("-Dotel.metric.export.interval=2000");
+    } else {
+      cmd.add("-Dotel.metrics.exporter=prometheus");
+      cmd.add("-Dotel.exporter.prometheus.host=127.0.0.1");
+      cmd.add("-Dotel.exporter.prometheus.port=" + metricsPort);
+      // The jvm.blocked.stack and jvm.deadlock records, printed into the service's log for the view.
+      cmd.add("-Dotel.logs.exporter=logging");
+      // No trace backend here, so no exemplars (they would only bloat each scrape).
+      cmd.add("-Dotel.metrics.exemplar.filter=always_off");
+    }
     cmd.add("-Ddemo.parent.pid=" + ProcessHandle.current().pid());
     cmd.add("-Ddemo.bind.host=127.0.0.1");
     cmd.addAll(properties);
@@ -222,23 +251,21 @@ public final class LocalDemo {
 
     // Defaults a person may override from the environment (OTEL_* variables reach the agent).
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("OTEL_TRACES_EXPORTER", "none"); // no trace backend here; OTEL_TRACES_EXPORTER=logging-otlp prints them
+    if (!options.pipeline()) {
+      env.put("OTEL_TRACES_EXPORTER", "none"); // no trace backend here; OTEL_TRACES_EXPORTER=logging-otlp prints them
+    }
     env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_DEADLOCK_DETECTION_INTERVAL", "2s");
-    env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_NAMES", NAMES);
+    env.put("OTEL_INSTRUMENTATION_BLOCKED_TIME_NAMES", options.quickstart ? QUICKSTART_NAMES : NAMES);
     env.keySet().removeIf(k -> System.getenv(k) != null);
 
     ChildProcess child = ChildProcess.start(name, cmd, env, options.out.resolve(name + ".log"));
     children.add(child);
-    services.add(new TerminalView.Service(name, child.pid(), child.log().file(), admin, URI.create("http://127.0.0.1:" + metricsPort + "/metrics"), child.log()));
+    URI metrics = options.pipeline() ? collectorMetrics : URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+    services.add(new TerminalView.Service(name, child.pid(), child.log().file(), admin, metrics, child.log()));
   }
 
   private void startPrometheus(int port, Map<String, Integer> metricsPorts) throws IOException {
-    String config =
-        Files.readString(options.template)
-            .replace("${RULES_DIR}", options.rulesDir.toAbsolutePath().normalize().toString())
-            .replace("${INTAKE_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("intake"))
-            .replace("${WORKER_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("worker"))
-            .replace("${LOADGEN_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("loadgen"));
+    String config = options.pipeline() ? collectorScrapeConfig() : localScrapeConfig(metricsPorts);
     Path configFile = options.out.resolve("prometheus.yml");
     Files.writeString(configFile, config);
     tsdb = Files.createTempDirectory("blocked-time-prometheus-");
@@ -250,18 +277,134 @@ public final class LocalDemo {
             "--storage.tsdb.retention.time=1d",
             "--web.listen-address=127.0.0.1:" + port,
             "--log.level=warn");
-    // A watchdog shell around Prometheus: it stops Prometheus when this JVM is gone, even if it was
-    // killed without running its shutdown hook (the services watch for that themselves).
+    startWatched("prometheus", cmd, Map.of());
+    prometheus = new PrometheusApi(URI.create("http://127.0.0.1:" + port));
+  }
+
+  /** prometheus/prometheus.yml (compose's) pointed at the local Collector, scraping every 2 s. */
+  private String collectorScrapeConfig() throws IOException {
+    String config = Files.readString(options.prometheusConfig);
+    for (String[] r : List.of(
+        new String[] {"otel-collector:8889", collectorMetrics.getAuthority()},
+        new String[] {"rules/*.rules.yml", options.rulesDir.toAbsolutePath().normalize().resolve("*.rules.yml").toString()})) {
+      if (!config.contains(r[0])) {
+        throw new IOException(options.prometheusConfig + " no longer contains " + r[0] + "; LocalDemo cannot point it at the local Collector");
+      }
+      config = config.replace(r[0], r[1]);
+    }
+    return config.replaceFirst("scrape_interval: \\S+", "scrape_interval: 2s").replaceFirst("evaluation_interval: \\S+", "evaluation_interval: 2s");
+  }
+
+  private String localScrapeConfig(Map<String, Integer> metricsPorts) throws IOException {
+    if (options.quickstart) {
+      // The template's three jobs are the stack's; the quickstart's one job, in the same form.
+      return "global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\n  evaluation_interval: 2s\n"
+          + "rule_files:\n  - " + options.rulesDir.toAbsolutePath().normalize().resolve("*.rules.yml") + "\n"
+          + "scrape_configs:\n  - job_name: quickstart\n    static_configs:\n      - targets: [\"127.0.0.1:" + metricsPorts.get("quickstart") + "\"]\n";
+    }
+    return Files.readString(options.template)
+            .replace("${RULES_DIR}", options.rulesDir.toAbsolutePath().normalize().toString())
+            .replace("${INTAKE_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("intake"))
+            .replace("${WORKER_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("worker"))
+            .replace("${LOADGEN_METRICS_TARGET}", "127.0.0.1:" + metricsPorts.get("loadgen"));
+  }
+
+  /** Jaeger, then the Collector that sends it traces, both from collector-config/ on free ports. */
+  private void startPipeline(Ports ports) throws Exception {
+    int jaegerOtlp = ports.next();
+    int jaegerQuery = ports.next();
+    jaeger = new JaegerApi(URI.create("http://127.0.0.1:" + jaegerQuery));
+    say("starting Jaeger (query API " + jaeger.base() + ") and the Collector (" + TerminalView.display(options.collectorConfig) + ")");
+    startWatched(
+        "jaeger",
+        List.of(options.jaeger.toString(), "--config=" + options.jaegerConfig.toAbsolutePath()),
+        Map.of(
+            "JAEGER_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + jaegerOtlp,
+            "JAEGER_QUERY_HTTP_ENDPOINT", "127.0.0.1:" + jaegerQuery,
+            "JAEGER_QUERY_GRPC_ENDPOINT", "127.0.0.1:" + ports.next(),
+            "JAEGER_TELEMETRY_HOST", "127.0.0.1",
+            "JAEGER_TELEMETRY_PORT", Integer.toString(ports.next())));
+    collectorOtlpHttp = ports.next();
+    int exporter = ports.next();
+    collectorMetrics = URI.create("http://127.0.0.1:" + exporter + "/metrics");
+    Path logs = options.out.resolve("collector-logs.jsonl");
+    Files.deleteIfExists(logs);
+    collectorLogs = new CollectorLogRecords(logs);
+    startWatched(
+        "otelcol",
+        List.of(options.otelcol.toString(), "--config=" + options.collectorConfig.toAbsolutePath()),
+        Map.of(
+            "OTELCOL_OTLP_GRPC_ENDPOINT", "127.0.0.1:" + ports.next(),
+            "OTELCOL_OTLP_HTTP_ENDPOINT", "127.0.0.1:" + collectorOtlpHttp,
+            "OTELCOL_JAEGER_ENDPOINT", "127.0.0.1:" + jaegerOtlp,
+            "OTELCOL_PROMETHEUS_ENDPOINT", "127.0.0.1:" + exporter,
+            "OTELCOL_TELEMETRY_HOST", "127.0.0.1",
+            "OTELCOL_TELEMETRY_PORT", Integer.toString(ports.next()),
+            "OTELCOL_LOGS_FILE", logs.toAbsolutePath().toString()));
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (!(jaeger.ready() && answers(collectorMetrics))) {
+      for (ChildProcess c : children) {
+        if (!c.isAlive()) {
+          throw new IOException(c.name() + " stopped at start; see " + TerminalView.display(c.log().file()));
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("Jaeger and the Collector not up after " + STARTUP_TIMEOUT.toSeconds() + " s; see " + TerminalView.display(options.out) + "/{jaeger,otelcol}.log");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Every 10 s: the traces with waits from Jaeger; every tick: new log records at the Collector. */
+  private void readPipeline() {
+    if (!options.pipeline()) {
+      return;
+    }
+    collectorLogs.refresh();
+    if (System.nanoTime() >= nextTraces) {
+      nextTraces = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      try {
+        traces = jaeger.tracesWithWaits(options.quickstart ? List.of("quickstart") : List.of("intake", "worker"), "10m", 1);
+      } catch (IOException e) {
+        // shown as before; the next read may work
+      }
+    }
+  }
+
+  /**
+   * A child wrapped in a watchdog shell: it stops the child when this JVM is gone, even if it was
+   * killed without running its shutdown hook (the demo services watch for that themselves).
+   */
+  private void startWatched(String name, List<String> cmd, Map<String, String> env) throws IOException {
     String watchdog =
         "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT;"
             + " while kill -0 $child 2>/dev/null; do"
             + " if ! kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; then kill -TERM $child; wait $child; exit 0; fi;"
             + " sleep 1; done; wait $child";
-    List<String> wrapped = new ArrayList<>(List.of("sh", "-c", watchdog, "prometheus-watchdog"));
+    List<String> wrapped = new ArrayList<>(List.of("sh", "-c", watchdog, name + "-watchdog"));
     wrapped.addAll(cmd);
-    ChildProcess p = ChildProcess.start("prometheus", wrapped, Map.of(), options.out.resolve("prometheus.log"));
-    children.add(p);
-    prometheus = new PrometheusApi(URI.create("http://127.0.0.1:" + port));
+    children.add(ChildProcess.start(name, wrapped, env, options.out.resolve(name + ".log")));
+  }
+
+  /**
+   * Up: its admin endpoint answers (the quickstart has none), and its metrics are where Prometheus
+   * reads them: its own endpoint, or, through the Collector, in Prometheus itself.
+   */
+  private boolean serviceUp(TerminalView.Service s, boolean prometheusUp) {
+    if (s.admin() != null && !answers(s.admin().resolve("/healthz"))) {
+      return false;
+    }
+    if (!options.pipeline()) {
+      return answers(s.metrics());
+    }
+    if (s.admin() != null) {
+      return true;
+    }
+    try {
+      return prometheusUp && !prometheus.query("target_info{job=\"" + s.name() + "\"}").isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private boolean answers(URI uri) {
@@ -311,8 +454,16 @@ public final class LocalDemo {
     p.setProperty("intake.url", "http://127.0.0.1:" + intakeHttp);
     p.setProperty("worker.grpc.target", "127.0.0.1:" + workerGrpc);
     p.setProperty("prometheus.tsdb", tsdb.toString());
+    if (options.pipeline()) {
+      p.setProperty("jaeger.url", jaeger.base().toString());
+      p.setProperty("collector.metrics", collectorMetrics.toString());
+      p.setProperty("collector.otlp.http", "http://127.0.0.1:" + collectorOtlpHttp);
+      p.setProperty("collector.logs.file", collectorLogs.file().toAbsolutePath().toString());
+    }
     for (TerminalView.Service s : services) {
-      p.setProperty(s.name() + ".admin", s.admin().toString());
+      if (s.admin() != null) {
+        p.setProperty(s.name() + ".admin", s.admin().toString());
+      }
       p.setProperty(s.name() + ".metrics", s.metrics().toString());
       p.setProperty(s.name() + ".pid", Long.toString(s.pid()));
       p.setProperty(s.name() + ".log", s.log().toAbsolutePath().toString());
@@ -354,7 +505,8 @@ public final class LocalDemo {
             timelineStart,
             events,
             summary ? null : "stop: Ctrl-C (stops every process started here)",
-            summary);
+            summary,
+            options.pipeline() ? new TerminalView.Pipeline(jaeger, traces, collectorLogs) : null);
     return new TerminalView(options.tty && !summary).render(state);
   }
 
@@ -446,7 +598,7 @@ public final class LocalDemo {
     }
     // Load first, so nothing calls a service that is already gone; Prometheus last.
     List<ChildProcess> order = new ArrayList<>(children);
-    order.sort(Comparator.comparingInt(c -> List.of("loadgen", "intake", "worker", "prometheus").indexOf(c.name())));
+    order.sort(Comparator.comparingInt(c -> List.of("quickstart", "loadgen", "intake", "worker", "otelcol", "jaeger", "prometheus").indexOf(c.name())));
     for (ChildProcess c : order) {
       c.stop(STOP_GRACE);
     }
@@ -484,10 +636,11 @@ public final class LocalDemo {
 
   static final class Options {
     static final String USAGE =
-        "usage: LocalDemo --repo DIR [--duration D | --forever] [--timeline normal|fast|off] [--rate N]\n"
+        "usage: LocalDemo --repo DIR [--quickstart] [--otelcol BIN --jaeger BIN] [--duration D | --forever] [--timeline normal|fast|off] [--rate N]\n"
             + "                 [--out DIR] [--interval 2s] [--window 30s] [--plain | --tty] [--prometheus BIN]\n"
             + "                 [--agent JAR] [--extension JAR]\n"
             + "  --repo DIR        the repository root (finds the jars, prometheus/rules and the config template)\n"
+            + "  --quickstart      one small application (demo-services/quickstart) instead of the three services\n"
             + "  --duration D      stop after D once the services are up (forms: 90s, 5m, 90); default: until Ctrl-C\n"
             + "  --timeline T      normal: scenarios over ~3 min; fast: the same in ~45 s; off: none (default normal)\n"
             + "  --rate N          orders per second from loadgen (default 40)\n"
@@ -495,7 +648,11 @@ public final class LocalDemo {
             + "  --interval D      how often to query Prometheus and redraw (default 2s)\n"
             + "  --window D        rate window of the view's queries (default 30s)\n"
             + "  --plain           print a snapshot every 10 s instead of redrawing (default when stdout is not a terminal)\n"
-            + "  --prometheus BIN  the Prometheus binary (default: prometheus on PATH)";
+            + "  --prometheus BIN  the Prometheus binary (default: prometheus on PATH)\n"
+            + "  --otelcol BIN --jaeger BIN\n"
+            + "                    the real pipeline: the services export OTLP to this Collector, which sends traces to\n"
+            + "                    this Jaeger and metrics to Prometheus (scripts/build-stack.sh builds both); without\n"
+            + "                    them, Prometheus scrapes each agent's own endpoint";
 
     Path repo;
     Path agent;
@@ -504,6 +661,12 @@ public final class LocalDemo {
     Path template;
     Path rulesDir;
     Path out;
+    /** The real pipeline: both set (scripts/build-stack.sh builds them), else each agent's own endpoint. */
+    Path otelcol;
+    Path jaeger;
+    Path collectorConfig;
+    Path jaegerConfig;
+    Path prometheusConfig;
     String prometheusBin = "prometheus";
     Duration duration = Duration.ZERO;
     boolean forever = true;
@@ -515,6 +678,16 @@ public final class LocalDemo {
     int columns = envInt("COLUMNS");
     int rows = envInt("LINES");
     boolean help;
+    /** One service, the quickstart application, instead of the three of the stack. */
+    boolean quickstart;
+
+    List<String> serviceNames() {
+      return quickstart ? List.of("quickstart") : List.of("worker", "intake", "loadgen");
+    }
+
+    boolean pipeline() {
+      return otelcol != null;
+    }
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -532,11 +705,14 @@ public final class LocalDemo {
           case "--extension" -> o.extension = Paths.get(value(args, ++i, a, inline));
           case "--out" -> o.out = Paths.get(value(args, ++i, a, inline));
           case "--prometheus" -> o.prometheusBin = value(args, ++i, a, inline);
+          case "--otelcol" -> o.otelcol = Paths.get(value(args, ++i, a, inline));
+          case "--jaeger" -> o.jaeger = Paths.get(value(args, ++i, a, inline));
           case "--duration", "-d" -> {
             o.duration = positive(value(args, ++i, a, inline), a);
             o.forever = false;
           }
           case "--forever" -> o.forever = true;
+          case "--quickstart" -> o.quickstart = true;
           case "--timeline" -> o.timeline = value(args, ++i, a, inline);
           case "--rate" -> o.rate = Double.parseDouble(value(args, ++i, a, inline));
           case "--interval" -> o.interval = positive(value(args, ++i, a, inline), a);
@@ -556,10 +732,19 @@ public final class LocalDemo {
       if (o.repo == null) {
         throw new IllegalArgumentException("--repo is required");
       }
+      if (o.quickstart) {
+        o.timeline = "quickstart"; // its waits come from the application itself, no switches
+      }
       Timeline.named(o.timeline); // validates the name
       o.servicesDir = o.repo.resolve("demo-services");
       o.template = o.repo.resolve("prometheus/prometheus-local.yml.tmpl");
       o.rulesDir = o.repo.resolve("prometheus/rules");
+      o.collectorConfig = o.repo.resolve("collector-config/otel-collector.yaml");
+      o.jaegerConfig = o.repo.resolve("collector-config/jaeger.yaml");
+      o.prometheusConfig = o.repo.resolve("prometheus/prometheus.yml");
+      if ((o.otelcol == null) != (o.jaeger == null)) {
+        throw new IllegalArgumentException("--otelcol and --jaeger go together");
+      }
       if (o.agent == null) {
         o.agent = o.repo.resolve("demo-services/local/target/agent/opentelemetry-javaagent.jar");
       }

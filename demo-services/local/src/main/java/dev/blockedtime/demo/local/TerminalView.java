@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
 final class TerminalView {
   /** A running service as the view names it. */
   record Service(String name, long pid, Path log, URI admin, URI metrics, ServiceLog output) {}
+
+  /** What only the real pipeline gives: Jaeger's traces with waits, the records at the Collector. */
+  record Pipeline(JaegerApi jaeger, List<JaegerApi.Trace> traces, CollectorLogRecords logs) {}
 
   /** Everything one rendering needs. */
   record State(
@@ -35,7 +39,8 @@ final class TerminalView {
       Instant timelineStart,
       List<String> events,
       String footerNote,
-      boolean summary) {}
+      boolean summary,
+      Pipeline pipeline) {}
 
   private static final int MAX_ROWS = 9;
   private static final int MAX_STACKS = 5;
@@ -73,6 +78,8 @@ final class TerminalView {
     codePaths(out, st);
     waitingNow(out, snap);
     alerts(out, st);
+    traces(out, st);
+    logRecords(out, st);
     next(out, st);
     if (!snap.errors.isEmpty()) {
       out.add("");
@@ -84,7 +91,7 @@ final class TerminalView {
   private void header(List<String> out, State st) {
     Timeline tl = st.timeline();
     String t = "t+" + tl.elapsed().toSeconds() + "s";
-    out.add(bold(st.summary() ? "blocked-time local demo: summary at " + t : "blocked-time local demo: where are the threads of intake, worker and loadgen waiting?"));
+    out.add(bold(st.summary() ? "blocked-time local demo: summary at " + t : "blocked-time local demo: where are the threads of " + names(st) + " waiting?"));
     Timeline.Step cur = tl.current();
     Timeline.Step next = tl.next();
     StringBuilder b = new StringBuilder("  " + t + " · timeline " + tl.name());
@@ -117,12 +124,12 @@ final class TerminalView {
     if (busy.isEmpty()) {
       out.add(dim("  no waits outside idle consumers yet"));
     } else {
-      out.add(dim(String.format(Locale.ROOT, "  %-7s %-5s %-30s %-19s %-35s %9s %8s %9s %9s", "job", "kind", "resource", "type / method", "operation/state, channel→status", "blocked/s", "waits/s", "p99", "total")));
+      out.add(dim(String.format(Locale.ROOT, "  %-10s %-5s %-30s %-19s %-35s %9s %8s %9s %9s", "job", "kind", "resource", "type / method", "operation/state, channel→status", "blocked/s", "waits/s", "p99", "total")));
       for (Row r : busy.subList(0, Math.min(MAX_ROWS, busy.size()))) {
         out.add(
             String.format(
                 Locale.ROOT,
-                "  %-7s %-5s %-30s %-19s %-35s %9s %8.1f %9s %9s",
+                "  %-10s %-5s %-30s %-19s %-35s %9s %8.1f %9s %9s",
                 r.job(),
                 r.kind().word,
                 clip(shortName(r.kind().resource(r.labels())), 30),
@@ -160,7 +167,7 @@ final class TerminalView {
       out.add(
           String.format(
               Locale.ROOT,
-              "  %s %-7s %-5s %-24s %7.2f/s %9s  %s",
+              "  %s %-10s %-5s %-24s %7.2f/s %9s  %s",
               s.hash(),
               s.job(),
               s.kind().word,
@@ -176,7 +183,7 @@ final class TerminalView {
     out.add(bold("Waiting now") + dim("   jvm_*_blocked_threads / _oldest_seconds, grpc_client_channel_waiting_calls, jvm_deadlock_threads"));
     boolean any = false;
     for (Map.Entry<String, Double> d : snap.deadlockedThreads.entrySet()) {
-      out.add(red(String.format(Locale.ROOT, "  %-7s DEADLOCK: %.0f threads in a cycle; they will never proceed", d.getKey(), d.getValue())));
+      out.add(red(String.format(Locale.ROOT, "  %-10s DEADLOCK: %.0f threads in a cycle; they will never proceed", d.getKey(), d.getValue())));
       any = true;
     }
     List<InProgress> busy = snap.inProgress.stream().filter(w -> !w.idle()).toList();
@@ -188,13 +195,13 @@ final class TerminalView {
                 .filter(c -> c.label("job").equals(w.job()) && c.label("grpc_target").equals(w.labels().get("grpc_target")))
                 .map(c -> c.label("grpc_channel_state"))
                 .collect(Collectors.joining(","));
-        out.add(String.format(Locale.ROOT, "  %-7s grpc  %-46s %4.0f calls   waiting for the channel%s", w.job(), w.labels().get("grpc_target"), w.count(), state.isEmpty() ? "" : " (" + state + ")"));
+        out.add(String.format(Locale.ROOT, "  %-10s grpc  %-46s %4.0f calls   waiting for the channel%s", w.job(), w.labels().get("grpc_target"), w.count(), state.isEmpty() ? "" : " (" + state + ")"));
         continue;
       }
       String line =
           String.format(
               Locale.ROOT,
-              "  %-7s %-5s %-46s %4.0f %-7s oldest %s",
+              "  %-10s %-5s %-46s %4.0f %-7s oldest %s",
               w.job(),
               w.kind().word,
               clip(shortName(w.kind().resource(w.labels())) + " " + w.kind().detail(w.labels()), 46),
@@ -251,7 +258,7 @@ final class TerminalView {
     out.add("");
     out.add(bold("Where to look next"));
     List<String> hints = new ArrayList<>();
-    for (String job : snap.deadlockedThreads.keySet()) {
+    for (String job : st.pipeline() == null ? snap.deadlockedThreads.keySet() : List.<String>of()) {
       service(st, job)
           .ifPresent(
               s -> {
@@ -270,8 +277,15 @@ final class TerminalView {
           .flatMap(w -> service(st, w.job()))
           .ifPresent(s -> hints.add("a lock wait that does not end: who holds it? jstack " + s.pid() + "   (" + s.name() + ")"));
     }
+    if (st.pipeline() != null && !snap.deadlockedThreads.isEmpty()) {
+      hints.add("the deadlock report in full, as the Collector printed it: grep -A40 'EventName: jvm.deadlock' " + display(st.outDir().resolve("otelcol.log")));
+    }
     snap.stacks.stream()
-        .filter(s -> s.blockedPerSecond() > 0)
+        .filter(s -> s.blockedPerSecond() > 0 && st.pipeline() != null)
+        .findFirst()
+        .ifPresent(s -> hints.add("the busiest code path, in full (its jvm.blocked.stack record): grep -m1 -B12 -A12 " + s.hash() + " " + display(st.outDir().resolve("otelcol.log"))));
+    snap.stacks.stream()
+        .filter(s -> s.blockedPerSecond() > 0 && st.pipeline() == null)
         .findFirst()
         .ifPresent(
             s ->
@@ -283,7 +297,9 @@ final class TerminalView {
     hints.add("alerts and their rendered annotations: " + st.prometheus().resolve("/alerts"));
     hints.add("any query: " + st.prometheus().resolve("/graph?g0.expr=" + URLEncoder.encode("topk(5, rate(jvm_lock_blocked_duration_seconds_sum[1m]))", StandardCharsets.UTF_8)));
     service(st, "intake").ifPresent(s -> hints.add("switch a scenario yourself: curl -XPOST '" + s.admin().resolve("/admin/scenario?name=backlog&on=true") + "'  (GET /admin/scenario lists them)"));
-    hints.add("each service's output and log records: " + display(st.outDir()) + "/{intake,worker,loadgen}.log");
+    hints.add(st.pipeline() == null
+        ? "each service's output and log records: " + display(st.outDir()) + "/{" + st.services().stream().map(Service::name).collect(Collectors.joining(",")) + "}.log"
+        : "each process's output: " + display(st.outDir()) + "/{" + st.services().stream().map(Service::name).collect(Collectors.joining(",")) + ",otelcol,jaeger,prometheus}.log");
     if (st.footerNote() != null) {
       hints.add(st.footerNote());
     }
@@ -294,12 +310,64 @@ final class TerminalView {
     }
   }
 
+  private static String names(State st) {
+    List<String> order = List.of("intake", "worker", "loadgen"); // the request's path, not the start order
+    List<String> n = st.services().stream().map(Service::name).sorted(java.util.Comparator.comparingInt(order::indexOf)).toList();
+    return n.size() <= 1 ? String.join("", n) : String.join(", ", n.subList(0, n.size() - 1)) + " and " + n.get(n.size() - 1);
+  }
+
   private static Optional<Service> service(State st, String job) {
     return st.services().stream().filter(s -> s.name().equals(job)).findFirst();
   }
 
   private static StackRecord stackRecord(State st, String job, String hash) {
+    if (st.pipeline() != null) {
+      return st.pipeline().logs().stack(hash);
+    }
     return service(st, job).map(s -> s.output().stack(hash)).orElse(null);
+  }
+
+  private void traces(List<String> out, State st) {
+    Pipeline p = st.pipeline();
+    if (p == null) {
+      return;
+    }
+    out.add("");
+    out.add(bold("Traces that waited") + dim("   the newest in Jaeger of each kind of blocked-time span event (" + p.jaeger().base() + "/api/traces)"));
+    if (p.traces().isEmpty()) {
+      out.add(dim("  none yet (Jaeger is asked every 10 s)"));
+      return;
+    }
+    for (JaegerApi.Trace t : p.traces().subList(0, Math.min(5, p.traces().size()))) {
+      out.add(String.format(Locale.ROOT, "  %s %s %s", t.id(), clip(t.root(), 28), dur(t.seconds())));
+      Map<String, List<JaegerApi.Wait>> byEvent = new LinkedHashMap<>();
+      t.waits().forEach(w -> byEvent.computeIfAbsent(w.service() + " " + w.event() + " " + w.what(), k -> new ArrayList<>()).add(w));
+      byEvent.entrySet().stream().limit(3).forEach(e -> {
+        double total = e.getValue().stream().mapToDouble(JaegerApi.Wait::seconds).sum();
+        String times = e.getValue().size() > 1 ? " ×" + e.getValue().size() : "";
+        out.add(dim("      ") + clip(e.getKey(), 90) + " " + dur(total) + times);
+      });
+    }
+    out.add(dim("  open one: curl -s " + p.jaeger().traceUri(p.traces().get(0).id()) + "   (JSON; the docker-compose stack's Jaeger has the UI)"));
+  }
+
+  private void logRecords(List<String> out, State st) {
+    Pipeline p = st.pipeline();
+    if (p == null) {
+      return;
+    }
+    out.add("");
+    out.add(bold("Log records at the Collector") + dim("   " + display(p.logs().file()) + " (OTLP/JSON, one batch a line)"));
+    out.add("  " + p.logs().stackRecords() + " jvm.blocked.stack records (hash -> code path, shown under Where in the code)");
+    List<CollectorLogRecords.Deadlock> deadlocks = p.logs().deadlocks();
+    if (deadlocks.isEmpty()) {
+      out.add(dim("  no jvm.deadlock record"));
+    }
+    for (CollectorLogRecords.Deadlock d : deadlocks.subList(Math.max(0, deadlocks.size() - 1), deadlocks.size())) {
+      List<String> lines = List.of(d.body().split("\n"));
+      out.add(red("  jvm.deadlock from " + d.service() + ": ") + lines.get(0) + (deadlocks.size() > 1 ? dim("  (" + deadlocks.size() + " records)") : ""));
+      lines.stream().skip(1).limit(4).forEach(l -> out.add("    " + clip(l.strip(), 140)));
+    }
   }
 
   /** The first frames of a stack, application frames first when the top is JDK plumbing. */

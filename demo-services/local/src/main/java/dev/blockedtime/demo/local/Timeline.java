@@ -44,6 +44,7 @@ final class Timeline {
       case "normal" -> story(name, 30, 75, 120, 150, 180);
       case "fast" -> story(name, 5, 15, 25, 35, 42);
       case "off" -> new Timeline(name, List.of(new Step(Duration.ZERO, "steady load, no scenario (timeline off)", "switch scenarios with the admin endpoints below", List.of())));
+      case "quickstart" -> new Timeline(name, List.of(new Step(Duration.ZERO, "the quickstart application", "rushes of orders fill the orders queue (put, full), idle workers wait (take, empty), a handoff, a timed poll", List.of())));
       default -> throw new IllegalArgumentException("--timeline: normal, fast or off, not " + name);
     };
   }

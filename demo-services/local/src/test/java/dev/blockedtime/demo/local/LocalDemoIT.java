@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -40,6 +41,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Timeline {@code fast}, from the moment all three services are up: backlog at 5 s, hot lock at
  * 15 s, worker stopped at 25 s and restarted at 35 s, deadlock at 42 s.
+ *
+ * <p>Where Go is installed (CI), the script runs the real pipeline: the services export OTLP to the
+ * Collector, Prometheus scrapes only the Collector, and the waits are also asserted in Jaeger and in
+ * the log records the Collector received. Without Go it runs each agent's own endpoint, as the
+ * script does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,6 +65,7 @@ class LocalDemoIT {
   private Properties endpoints;
   private PrometheusApi prometheus;
   private Instant up;
+  private boolean pipeline;
 
   @BeforeAll
   void startTheLocalMode() throws Exception {
@@ -68,7 +75,15 @@ class LocalDemoIT {
     Files.createDirectories(out);
     scriptOutput = out.resolveSibling(out.getFileName() + ".out");
 
-    // Prometheus first, without the start-up clock running: a fresh machine installs it with apt-get.
+    // The Collector and Jaeger first, without the start-up clock running: a cold build takes minutes.
+    Process stack = new ProcessBuilder("bash", repo.resolve("scripts/build-stack.sh").toString()).redirectErrorStream(true).start();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(stack.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      in.lines().forEach(l -> System.out.println("[build-stack] " + l));
+    }
+    int stackStatus = stack.waitFor();
+    assertThat(stackStatus).as("scripts/build-stack.sh: 0 built, 3 no Go").isIn(0, 3);
+
+    // Prometheus next, as well: a fresh machine installs it with apt-get.
     Process install =
         new ProcessBuilder(repo.resolve("scripts/local-demo.sh").toString(), "--install-only")
             .redirectErrorStream(true)
@@ -110,6 +125,8 @@ class LocalDemoIT {
     }
     up = Instant.ofEpochMilli(Long.parseLong(endpoints.getProperty("timeline.start.epoch.millis")));
     prometheus = new PrometheusApi(URI.create(endpoints.getProperty("prometheus.url")));
+    pipeline = endpoints.containsKey("jaeger.url");
+    assertThat(pipeline).as("the real pipeline runs exactly when Go built it").isEqualTo(stackStatus == 0);
     started = script.descendants().toList();
   }
 
@@ -132,7 +149,11 @@ class LocalDemoIT {
   void prometheusScrapesTheThreeAgentsAndLoadsTheProductionRules() throws Exception {
     eventually(seconds(15), () -> {
       List<PrometheusApi.Target> targets = prometheus.targets();
-      assertThat(targets).extracting(PrometheusApi.Target::job).containsExactlyInAnyOrder("intake", "worker", "loadgen");
+      if (pipeline) {
+        assertThat(targets).extracting(PrometheusApi.Target::scrapeUrl).containsExactly(endpoints.getProperty("collector.metrics"));
+      } else {
+        assertThat(targets).extracting(PrometheusApi.Target::job).containsExactlyInAnyOrder("intake", "worker", "loadgen");
+      }
       assertThat(targets).allSatisfy(t -> assertThat(t.health()).as(t.scrapeUrl() + " " + t.lastError()).isEqualTo("up"));
     });
     assertThat(prometheus.alertRules())
@@ -243,9 +264,31 @@ class LocalDemoIT {
     });
   }
 
-  /** Last: SIGTERM to the script (the runner it became) stops every process it started. */
+  /** The real pipeline: Jaeger has the waits as span events, the Collector got the log records. */
   @Test
   @Order(7)
+  void jaegerAndTheCollectorGetTheWaitsAndTheDeadlock() throws Exception {
+    Assumptions.assumeTrue(pipeline, "no Go: the script ran without the Collector and Jaeger");
+    JaegerApi jaeger = new JaegerApi(URI.create(endpoints.getProperty("jaeger.url")));
+    eventually(seconds(60), () -> {
+      List<JaegerApi.Wait> waits = jaeger.tracesWithWaits(List.of("intake", "worker"), "10m", 5).stream().flatMap(t -> t.waits().stream()).toList();
+      assertThat(waits).extracting(w -> w.service() + " " + w.event())
+          .contains("intake jvm.queue.blocked", "worker jvm.lock.blocked", "intake grpc.client.channel.wait");
+      assertThat(waits).filteredOn(w -> w.event().equals("jvm.queue.blocked")).extracting(JaegerApi.Wait::what).anyMatch(w -> w.startsWith("orders "));
+      assertThat(waits).filteredOn(w -> w.event().equals("jvm.lock.blocked")).extracting(JaegerApi.Wait::what).anyMatch(w -> w.startsWith("inventory "));
+    });
+    CollectorLogRecords records = new CollectorLogRecords(Paths.get(endpoints.getProperty("collector.logs.file")));
+    eventually(seconds(70), () -> {
+      records.refresh();
+      assertThat(records.deadlocks()).extracting(CollectorLogRecords.Deadlock::service).contains("worker");
+      assertThat(records.deadlocks().get(0).body()).startsWith("deadlock of 2 threads:").contains("Reconciliation");
+      assertThat(records.stackRecords()).isPositive();
+    });
+  }
+
+  /** Last: SIGTERM to the script (the runner it became) stops every process it started. */
+  @Test
+  @Order(8)
   void stopsEveryProcessItStartedOnExit() throws Exception {
     assertThat(started).as("processes started by the script").hasSizeGreaterThanOrEqualTo(4);
     Path tsdb = Paths.get(endpoints.getProperty("prometheus.tsdb"));
@@ -259,7 +302,7 @@ class LocalDemoIT {
         .as("processes still running after the script exited")
         .isEmpty();
     assertThat(tsdb).as("Prometheus's temporary storage").doesNotExist();
-    assertThat(Files.readString(scriptOutput)).contains("stopped 4 processes");
+    assertThat(Files.readString(scriptOutput)).contains("stopped " + (pipeline ? 6 : 4) + " processes");
   }
 
   // ------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import java.util.Optional;
  * prints nothing itself: what it does is visible only through telemetry.
  *
  * <p>Arguments: an optional run time ({@code 30s}, {@code 2m}); without one it runs until stopped.
- * With {@code -Dquickstart.parent.pid=<pid>} it also stops when that process is gone, so a runner
+ * With {@code -Ddemo.parent.pid=<pid>} it also stops when that process is gone, so a runner
  * that dies never leaves it behind.
  */
 public final class QuickstartApp {
@@ -78,7 +78,7 @@ public final class QuickstartApp {
   }
 
   private static void watchParent() {
-    String pid = System.getProperty("quickstart.parent.pid");
+    String pid = System.getProperty("demo.parent.pid");
     if (pid == null || pid.isEmpty()) {
       return;
     }
