@@ -430,6 +430,15 @@ def contract_metrics():
         rows.append((name, instrument, unit, [] if attrs == "-" else attrs.split(",")))
     return rows
 
+def pending_exposition():
+    """Contract metrics the recorded exposition predates: '# pending-exposition: NAME' lines."""
+    names = set()
+    for line in open(os.path.join(ROOT, "prometheus/contract-metrics.txt")):
+        m = re.match(r"#\s*pending-exposition:\s*(\S+)", line)
+        if m:
+            names.add(m.group(1))
+    return names
+
 def prom_names(name, instrument, unit):
     base = re.sub(r"[^a-zA-Z0-9_:]", "_", name)
     suffix = "" if unit.startswith("{") else UNIT_SUFFIX.get(unit, unit)
@@ -447,7 +456,9 @@ def contract_from_markdown(path):
         m = re.search(r"^### " + title + r"\n(.*?)(?=^#)", text, re.M | re.S)
         return re.findall(r"^- `([^`]+)`", m.group(1), re.M) if m else []
     groups = {"queue attributes": section_attrs("Queue attributes"),
-              "lock attributes": section_attrs("Lock attributes")}
+              "lock attributes": section_attrs("Lock attributes"),
+              "executor attributes": section_attrs(r"Executor attributes \(blocked work\)"),
+              "future attributes": section_attrs(r"Future attributes \(blocked work\)")}
     rows = []
     msec = re.search(r"^## Metrics\n(.*?)(?=^## )", text, re.M | re.S)
     for m in re.finditer(r"^\| `([^`]+)` \| (\w+) \| `([^`]+)` \| (.*?) \|$", msec.group(1), re.M):
@@ -588,6 +599,9 @@ def check_exposition():
             seen.setdefault(name, set()).update(labels)
     want = {}
     for name, instrument, unit, attrs in contract_metrics():
+        if name in pending_exposition():
+            print(f"{name}: not in the recorded exposition yet (pending)")
+            continue
         for p in prom_names(name, instrument, unit):
             want[p] = {prom_label(a) for a in attrs} | {"otel_scope_name", "otel_scope_version"} | ({"le"} if p.endswith("_bucket") else set())
     for n in sorted(set(want) - set(seen)):
