@@ -69,8 +69,12 @@ public final class BlockedTime {
 
   // ---------------------------------------------------------------- resources
 
-  /** Constructor exit of a queue class; {@code type} is that class's simple name. */
-  public static void queueCreated(Object queue, String type) {
+  /**
+   * Constructor exit of a queue or a {@code CyclicBarrier} that no rewritten call site names (see
+   * {@link Sites}): an application subclass of {@code type}, the j.u.c class it extends. The rare
+   * fallback: it walks the stack for the line that constructed it.
+   */
+  public static void queueCreated(Object resource, String type) {
     try {
       ThreadState s = STATE.get();
       if (s.busy || s.ignored) {
@@ -78,7 +82,7 @@ public final class BlockedTime {
       }
       s.busy = true;
       try {
-        Resources.registerComposite(queue, type);
+        Resources.registerCompositeSubclass(resource, type);
       } finally {
         s.busy = false;
       }
@@ -87,16 +91,12 @@ public final class BlockedTime {
     }
   }
 
-  /** Constructor exit of a composite resource: a queue, or a {@code CyclicBarrier}. */
-  public static void compositeCreated(Object resource, String type) {
-    queueCreated(resource, type);
-  }
-
   /**
-   * Constructor exit of a lock or synchronizer: {@code blocker} is the object its waits park on
-   * (its {@code AbstractQueuedSynchronizer}, or the lock itself), {@code type} its j.u.c class.
+   * Constructor exit of a lock, semaphore, latch, stamped lock or phaser that no rewritten call
+   * site names: an application subclass of {@code type}. {@code blocker} is the object its waits
+   * park on (its synchronizer, or the lock itself). Walks the stack, as {@link #queueCreated}.
    */
-  public static void lockCreated(Object blocker, String type) {
+  public static void lockCreated(Object lock, Object blocker, String type) {
     try {
       ThreadState s = STATE.get();
       if (s.busy || s.ignored || blocker == null) {
@@ -104,7 +104,7 @@ public final class BlockedTime {
       }
       s.busy = true;
       try {
-        Resources.registerLock(blocker, type);
+        Resources.registerLockSubclass(lock, blocker, type);
       } finally {
         s.busy = false;
       }

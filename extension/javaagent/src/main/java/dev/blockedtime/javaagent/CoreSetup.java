@@ -5,6 +5,7 @@ import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
+import dev.blockedtime.javaagent.instrumentation.AllocationSites;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -19,6 +20,11 @@ public final class CoreSetup {
     BlockedTime.configure(settings);
     if (settings.enabled) {
       JdkSupport.check(settings);
+      try {
+        AllocationSites.install(BootstrapInjector::instrumentation, settings);
+      } catch (Throwable t) { // a linkage error: the agent lacks what the rewriting needs
+        Log.once("sites", "cannot rewrite allocation sites; resources built by the application are not named", t);
+      }
     }
   }
 
