@@ -109,19 +109,21 @@ public final class Resources {
     ResourceName name = nameAt(kind, type, site);
     Object token = new Object();
     byte selfRole = type.equals("LinkedTransferQueue") ? Registration.TRANSFER : Registration.OWNER;
-    TABLE.put(resource, new Registration(name, token, selfRole, mode));
+    Object[] parts = new Object[layout.fields.length];
+    Registration[] values = new Registration[layout.fields.length + 1];
+    values[0] = new Registration(name, token, selfRole, mode);
+    int n = 1;
     for (int i = 0; i < layout.fields.length; i++) {
       Object part = layout.fields[i].get(resource);
-      if (part == null) {
-        continue;
-      }
-      if (layout.roles[i] == Registration.LOCK) {
+      if (part != null && layout.roles[i] == Registration.LOCK) {
         part = Layout.syncOf(part);
       }
       if (part != null) {
-        TABLE.put(part, new Registration(name, token, layout.roles[i], mode));
+        parts[n - 1] = part;
+        values[n++] = new Registration(name, token, layout.roles[i], mode);
       }
     }
+    TABLE.putWithParts(resource, parts, values, n);
   }
 
   /** The constructor of an application subclass of queue or barrier {@code type} has returned. */

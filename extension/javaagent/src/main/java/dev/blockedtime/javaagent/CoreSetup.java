@@ -33,6 +33,7 @@ public final class CoreSetup {
       Settings settings = BlockedTime.settings();
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
+        warmUpInTheBackground();
         if (settings.monitors) {
           MonitorContention.start(settings);
         }
@@ -43,6 +44,23 @@ public final class CoreSetup {
     } catch (Throwable t) {
       Log.once("start", "cannot start recording; blocked-time records nothing", t);
     }
+  }
+
+  /** The first wait's one-time costs, paid here rather than inside the application's operation. */
+  private static void warmUpInTheBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              BlockedTime.warmUp();
+              try {
+                OtelRecorder.warmUp();
+              } catch (Throwable e) {
+                Log.once("warm-up", "warm-up failed; the first wait pays its one-time costs", e);
+              }
+            },
+            "blocked-time-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The settings in force, or null when the core is not installed. */
