@@ -62,6 +62,30 @@ public final class BlockedTime {
     return settings;
   }
 
+  /**
+   * Runs, once, on a thread of the extension's own at start-up, what the first wait of a JVM
+   * would otherwise do on the application's thread inside its operation: load and initialize the
+   * classes of the wait path and link the stack walker and its lambdas (tens of milliseconds in
+   * all). Records nothing and changes no state the waits read.
+   */
+  public static void warmUp() {
+    try {
+      ThreadState s = STATE.get();
+      Frames.waitingStack(settings.stackDepth);
+      Frames.allocationSite(Object.class);
+      InProgressWaits.snapshot(ResourceName.Kind.QUEUE, System.nanoTime());
+      Ops.snake("takeFirst");
+      Outcome.of(new InterruptedException(), false);
+      QueueState.of(Registration.NOT_FULL);
+      Resources.lookup(s);
+      for (Class<?> c : new Class<?>[] {StackTable.class, WaitEvent.class, LockOps.class, Durations.class}) {
+        Class.forName(c.getName(), true, null);
+      }
+    } catch (Throwable t) {
+      failed("warm-up", t);
+    }
+  }
+
   /** Starts recording into {@code newRecorder}; waits that end before this are dropped. */
   public static void start(Recorder newRecorder) {
     recorder = newRecorder;
@@ -69,8 +93,12 @@ public final class BlockedTime {
 
   // ---------------------------------------------------------------- resources
 
-  /** Constructor exit of a queue class; {@code type} is that class's simple name. */
-  public static void queueCreated(Object queue, String type) {
+  /**
+   * Constructor exit of a queue or a {@code CyclicBarrier} that no rewritten call site names (see
+   * {@link Sites}): an application subclass of {@code type}, the j.u.c class it extends. The rare
+   * fallback: it walks the stack for the line that constructed it.
+   */
+  public static void queueCreated(Object resource, String type) {
     try {
       ThreadState s = STATE.get();
       if (s.busy || s.ignored) {
@@ -78,7 +106,7 @@ public final class BlockedTime {
       }
       s.busy = true;
       try {
-        Resources.registerComposite(queue, type);
+        Resources.registerCompositeSubclass(resource, type);
       } finally {
         s.busy = false;
       }
@@ -87,16 +115,12 @@ public final class BlockedTime {
     }
   }
 
-  /** Constructor exit of a composite resource: a queue, or a {@code CyclicBarrier}. */
-  public static void compositeCreated(Object resource, String type) {
-    queueCreated(resource, type);
-  }
-
   /**
-   * Constructor exit of a lock or synchronizer: {@code blocker} is the object its waits park on
-   * (its {@code AbstractQueuedSynchronizer}, or the lock itself), {@code type} its j.u.c class.
+   * Constructor exit of a lock, semaphore, latch, stamped lock or phaser that no rewritten call
+   * site names: an application subclass of {@code type}. {@code blocker} is the object its waits
+   * park on (its synchronizer, or the lock itself). Walks the stack, as {@link #queueCreated}.
    */
-  public static void lockCreated(Object blocker, String type) {
+  public static void lockCreated(Object lock, Object blocker, String type) {
     try {
       ThreadState s = STATE.get();
       if (s.busy || s.ignored || blocker == null) {
@@ -104,7 +128,7 @@ public final class BlockedTime {
       }
       s.busy = true;
       try {
-        Resources.registerLock(blocker, type);
+        Resources.registerLockSubclass(lock, blocker, type);
       } finally {
         s.busy = false;
       }

@@ -106,40 +106,6 @@ public final class Frames {
     return frame.getClassName() + "." + frame.getMethodName() + ":" + frame.getLineNumber();
   }
 
-  /** What {@link #lockSite} returns for a lock that a j.u.c class builds for itself. */
-  public static final String JDK_OWNED = "\u0000jdk";
-
-  /**
-   * The allocation site of a lock or condition of type {@code type} being constructed, or {@link
-   * #JDK_OWNED} when the code that built it is another {@code java.util.concurrent} class (a
-   * queue's lock, a barrier's condition, an executor's main lock): those belong to that class,
-   * which registers what it needs itself.
-   */
-  public static String lockSite(String type) {
-    return WALKER.walk(s -> lockSite(s, "java.util.concurrent." + type));
-  }
-
-  static String lockSite(Stream<StackFrame> frames, String ownClass) {
-    Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator();
-    while (it.hasNext()) {
-      StackFrame frame = it.next();
-      String cls = frame.getClassName();
-      if (isOwn(cls) || cls.startsWith("java.util.concurrent.locks.") || cls.startsWith(ownClass)) {
-        continue; // our hooks, and the lock's own construction (newCondition, inner Sync)
-      }
-      if (cls.startsWith("java.util.concurrent.")) {
-        return JDK_OWNED;
-      }
-      return allocationSite(Stream.concat(Stream.of(frame), iteratorStream(it)));
-    }
-    return null;
-  }
-
-  private static Stream<StackFrame> iteratorStream(Iterator<StackFrame> it) {
-    return java.util.stream.StreamSupport.stream(
-        java.util.Spliterators.spliteratorUnknownSize(it, 0), false);
-  }
-
   /**
    * The first frame of the current thread outside the JDK, the agent and this extension, as
    * {@code class.method:line}; {@link #AGENT_OWNED} when the first frame outside the JDK is the
@@ -149,7 +115,20 @@ public final class Frames {
     return WALKER.walk(Frames::allocationSite);
   }
 
+  /**
+   * The same for a resource of class {@code resourceClass} being constructed: the constructors of
+   * its own class hierarchy are skipped, so an application subclass is named where the application
+   * constructed it, not by its constructor's line.
+   */
+  public static String allocationSite(Class<?> resourceClass) {
+    return WALKER.walk(frames -> allocationSite(frames, resourceClass));
+  }
+
   static String allocationSite(Stream<StackFrame> frames) {
+    return allocationSite(frames, null);
+  }
+
+  static String allocationSite(Stream<StackFrame> frames, Class<?> resourceClass) {
     Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator();
     boolean leadingOwn = true;
     while (it.hasNext()) {
@@ -159,12 +138,18 @@ public final class Frames {
         continue; // our own hook frames at the top of the stack
       }
       leadingOwn = false;
-      if (isJdk(cls)) {
+      if (isJdk(cls) || isOwnConstructor(frame, resourceClass)) {
         continue;
       }
       return isAgent(cls) || isAgentLoaded(frame) ? AGENT_OWNED : format(frame);
     }
     return null;
+  }
+
+  private static boolean isOwnConstructor(StackFrame frame, Class<?> resourceClass) {
+    return resourceClass != null
+        && frame.getMethodName().equals("<init>")
+        && frame.getDeclaringClass().isAssignableFrom(resourceClass);
   }
 
   /**

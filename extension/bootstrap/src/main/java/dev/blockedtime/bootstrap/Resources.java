@@ -44,6 +44,7 @@ public final class Resources {
 
   static void configure(Settings settings) {
     aliases = settings.names;
+    SITE_NAMES.clear();
   }
 
   static Registration lookup(Object blocker) {
@@ -59,24 +60,42 @@ public final class Resources {
     TABLE.expungeStale();
   }
 
-  /** The name for a resource built here, or null when it is not to be recorded. */
-  private static String siteName() {
-    return named(Frames.allocationSite());
-  }
+  // The names of call sites already seen: the site strings are constants of the application's
+  // code, so one lookup (identity first) replaces building the name. Bounded: past the cap a site's
+  // name is built each time, which is slower, not wrong.
+  private static final int MAX_CACHED_SITES = 4096;
+  private static final ConcurrentHashMap<String, ResourceName> SITE_NAMES = new ConcurrentHashMap<>();
 
-  private static String named(String site) {
-    if (site == null || site == Frames.AGENT_OWNED || site == Frames.JDK_OWNED) {
-      return null; // built by the JDK for itself, or by the agent
+  /** The name of a resource of {@code kind} and {@code type} built at {@code site}. */
+  static ResourceName nameAt(ResourceName.Kind kind, String type, String site) {
+    ResourceName cached = SITE_NAMES.get(site);
+    if (cached != null && cached.kind == kind && cached.type.equals(type)) {
+      return cached;
     }
-    return aliases.resolve(site);
+    ResourceName name = ResourceName.of(kind, type, aliases.resolve(site));
+    if (cached == null && SITE_NAMES.size() < MAX_CACHED_SITES) {
+      SITE_NAMES.putIfAbsent(site, name); // a line that builds two types keeps the first
+    }
+    return name;
   }
 
   /**
-   * Called when a queue or a {@code CyclicBarrier} of {@code type} (the j.u.c class it is or
-   * extends) has been constructed: registers it and the internal locks and conditions its
-   * threads park on.
+   * The site of an application subclass of a covered type being constructed, found by walking
+   * the stack (the rare fallback; see {@link Sites}), or null when it is not to be recorded.
    */
-  static void registerComposite(Object resource, String type) {
+  private static String subclassSite(Class<?> resourceClass) {
+    String site = Frames.allocationSite(resourceClass);
+    if (site == null || site == Frames.AGENT_OWNED) {
+      return null; // built by the JDK for itself, or by the agent
+    }
+    return site;
+  }
+
+  /**
+   * A queue or a {@code CyclicBarrier} of {@code type} (the j.u.c class it is or extends) built at
+   * {@code site}: registers it and the internal locks and conditions its threads park on.
+   */
+  static void registerComposite(Object resource, String type, String site) {
     if (TABLE.get(resource) != null) {
       return; // a delegating constructor already registered it
     }
@@ -84,44 +103,49 @@ public final class Resources {
     if (layout.fields == null) {
       return;
     }
-    String site = siteName();
-    if (site == null) {
-      return;
-    }
     boolean barrier = type.equals("CyclicBarrier");
     ResourceName.Kind kind = barrier ? ResourceName.Kind.LOCK : ResourceName.Kind.QUEUE;
     String mode = barrier ? LockOps.SHARED_MODE : null;
-    ResourceName name = ResourceName.of(kind, type, site);
+    ResourceName name = nameAt(kind, type, site);
     Object token = new Object();
     byte selfRole = type.equals("LinkedTransferQueue") ? Registration.TRANSFER : Registration.OWNER;
-    TABLE.put(resource, new Registration(name, token, selfRole, mode));
+    Object[] parts = new Object[layout.fields.length];
+    Registration[] values = new Registration[layout.fields.length + 1];
+    values[0] = new Registration(name, token, selfRole, mode);
+    int n = 1;
     for (int i = 0; i < layout.fields.length; i++) {
       Object part = layout.fields[i].get(resource);
-      if (part == null) {
-        continue;
-      }
-      if (layout.roles[i] == Registration.LOCK) {
+      if (part != null && layout.roles[i] == Registration.LOCK) {
         part = Layout.syncOf(part);
       }
       if (part != null) {
-        TABLE.put(part, new Registration(name, token, layout.roles[i], mode));
+        parts[n - 1] = part;
+        values[n++] = new Registration(name, token, layout.roles[i], mode);
       }
+    }
+    TABLE.putWithParts(resource, parts, values, n);
+  }
+
+  /** The constructor of an application subclass of queue or barrier {@code type} has returned. */
+  static void registerCompositeSubclass(Object resource, String type) {
+    if (TABLE.get(resource) != null) {
+      return;
+    }
+    String site = subclassSite(resource.getClass());
+    if (site != null) {
+      registerComposite(resource, type, site);
     }
   }
 
   /**
-   * Called when a lock, semaphore, latch, stamped lock, condition or phaser has been constructed;
-   * {@code blocker} is the object its waits park on.
+   * A lock, semaphore, latch, stamped lock, condition or phaser built at {@code site}; {@code
+   * blocker} is the object its waits park on.
    */
-  static void registerLock(Object blocker, String type) {
-    if (TABLE.get(blocker) != null) {
+  static void registerLock(Object blocker, String type, String site) {
+    if (blocker == null || TABLE.get(blocker) != null) {
       return;
     }
-    String site = named(Frames.lockSite(type.equals("Condition") ? "locks." : type));
-    if (site == null) {
-      return;
-    }
-    ResourceName name = ResourceName.of(ResourceName.Kind.LOCK, type, site);
+    ResourceName name = nameAt(ResourceName.Kind.LOCK, type, site);
     boolean phaser = type.equals("Phaser");
     TABLE.put(
         blocker,
@@ -130,6 +154,59 @@ public final class Resources {
             new Object(),
             phaser ? Registration.PARTIES : Registration.SYNC,
             phaser ? LockOps.SHARED_MODE : LockOps.EXCLUSIVE));
+  }
+
+  /** {@code new T(...)} of lock type {@code type} at {@code site}. */
+  static void registerLockObject(Object lock, String type, String site) {
+    registerLock(Blockers.of(lock, type), type, site);
+  }
+
+  /** The constructor of an application subclass of lock type {@code type} has returned. */
+  static void registerLockSubclass(Object lock, Object blocker, String type) {
+    if (blocker == null || TABLE.get(blocker) != null) {
+      return;
+    }
+    String site = subclassSite(lock.getClass());
+    if (site != null) {
+      registerLock(blocker, type, site);
+    }
+  }
+
+  static boolean isJdkCondition(Object condition) {
+    String cls = condition.getClass().getName();
+    return cls.equals("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject")
+        || cls.equals("java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject");
+  }
+
+  /**
+   * What an {@code Executors.new*} call built at {@code site}: the work queue of the pool inside
+   * it is named after the application's line (the JDK built the queue, on the application's
+   * behalf).
+   */
+  static void registerExecutor(Object executor, String site) {
+    Object pool = Blockers.unwrapExecutor(executor);
+    if (pool instanceof java.util.concurrent.ThreadPoolExecutor) {
+      Object queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
+      String type = coveredQueueType(queue);
+      if (type != null) {
+        registerComposite(queue, type, site);
+      }
+    }
+  }
+
+  /** The simple name of {@code queue}'s class when it is exactly a covered queue type, else null. */
+  private static String coveredQueueType(Object queue) {
+    String cls = queue.getClass().getName();
+    if (!cls.startsWith("java.util.concurrent.")) {
+      return null;
+    }
+    String simple = cls.substring("java.util.concurrent.".length());
+    for (String type : QUEUE_TYPES) {
+      if (type.equals(simple)) {
+        return type;
+      }
+    }
+    return null;
   }
 
   /** Field layout of one queue type; {@code fields == null} when it cannot be read. */

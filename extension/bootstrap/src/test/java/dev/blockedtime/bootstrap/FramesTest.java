@@ -494,92 +494,14 @@ class FramesTest {
     assertThat(Frames.allocationSite(stack("okhttp3.OkHttpClient.<init>:1"))).isEqualTo("okhttp3.OkHttpClient.<init>:1");
   }
 
-  // ------------------------------------------------------------------ lockSite
+  // ------------------------------------------------------------------ subclasses
 
   @Test
-  void lockSiteOfALockTheApplicationBuildsIsItsSite() {
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "dev.blockedtime.bootstrap.Frames.lockSite:98",
-                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
-                    "java.util.concurrent.locks.ReentrantLock$NonfairSync.<init>:1",
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
-                    "com.acme.Cache.<init>:5",
-                    "com.acme.App.main:2"),
-                "java.util.concurrent.ReentrantLock"))
-        .isEqualTo("com.acme.Cache.<init>:5");
-  }
-
-  @Test
-  void lockSiteSkipsTheLocksOwnConstructorsInsideJavaUtilConcurrent() {
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
-                    "java.util.concurrent.Semaphore$NonfairSync.<init>:1",
-                    "java.util.concurrent.Semaphore.<init>:2",
-                    "java.util.concurrent.Semaphore.<init>:3",
-                    "com.acme.Pool.<init>:9"),
-                "java.util.concurrent.Semaphore"))
-        .isEqualTo("com.acme.Pool.<init>:9");
-  }
-
-  @Test
-  void lockThatAnotherJavaUtilConcurrentClassBuildsIsJdkOwned() {
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
-                    "java.util.concurrent.ArrayBlockingQueue.<init>:1",
-                    "com.acme.App.main:2"),
-                "java.util.concurrent.ReentrantLock"))
-        .isSameAs(Frames.JDK_OWNED);
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
-                    "java.util.concurrent.ThreadPoolExecutor.<init>:1",
-                    "com.acme.App.main:2"),
-                "java.util.concurrent.ReentrantLock"))
-        .isSameAs(Frames.JDK_OWNED);
-  }
-
-  @Test
-  void lockBuiltUnderOtherJdkCodeIsTheApplicationsSite() {
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
-                    "java.util.stream.ReferencePipeline$3$1.accept:1",
-                    "java.util.ArrayList.forEach:2",
-                    "com.acme.App.main:2"),
-                "java.util.concurrent.ReentrantLock"))
-        .isEqualTo("com.acme.App.main:2");
-  }
-
-  @Test
-  void lockSiteOfTheAgentsLockIsAgentOwnedAndWithoutAnyCallerNull() {
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2",
-                    "io.opentelemetry.javaagent.shaded.Foo.bar:1"),
-                "java.util.concurrent.ReentrantLock"))
-        .isSameAs(Frames.AGENT_OWNED);
-    assertThat(
-            Frames.lockSite(
-                stack(
-                    "dev.blockedtime.bootstrap.BlockedTime.lockCreated:110",
-                    "java.util.concurrent.locks.ReentrantLock.<init>:2"),
-                "java.util.concurrent.ReentrantLock"))
-        .isNull();
-  }
-
-  @Test
-  void lockSiteCalledFromApplicationCodeNamesThatLine() {
-    String[] r = SiteProbe.lockSiteHere("ReentrantLock");
-    assertThat(r[0]).startsWith("dev.blockedtime.testsupport.SiteProbe.lockSiteHere:").isEqualTo(r[1]);
+  void aSubclassIsNamedWhereTheApplicationConstructedItNotByItsConstructor() {
+    String[] r = SiteProbe.subclassSiteHere();
+    assertThat(r[0]).startsWith("dev.blockedtime.testsupport.SiteProbe.subclassSiteHere:").isEqualTo(r[1]);
+    String[] deeper = SiteProbe.subSubclassSiteHere();
+    assertThat(deeper[0]).isEqualTo(deeper[1]);
+    assertThat(deeper[0]).isNotEqualTo(r[0]);
   }
 }

@@ -25,7 +25,7 @@ public final class QueueDriver {
 
   /** Constructor-exit advice of a lock: {@code blocker} is what its waits park on. */
   public static String registerLock(Object blocker, String type) {
-    StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.lockCreated(blocker, type);
+    StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.lockCreated(blocker, blocker, type);
     return SiteProbe.expected(at);
   }
 

@@ -34,9 +34,32 @@ public final class SiteProbe {
     return task.get();
   }
 
-  /** [Frames.lockSite result, expected "class.method:line"] for a lock built here. */
-  public static String[] lockSiteHere(String type) {
-    StackTraceElement at = new Throwable().getStackTrace()[0]; String site = Frames.lockSite(type);
+  /** An application subclass of a queue: its constructor asks for its allocation site. */
+  public static class Orders extends java.util.concurrent.ArrayBlockingQueue<Object> {
+    public String site;
+
+    public Orders() {
+      super(1);
+      site = Frames.allocationSite(getClass());
+    }
+  }
+
+  /** A subclass of that subclass: both constructors are the resource's own. */
+  public static final class PriorityOrders extends Orders {
+    public PriorityOrders() {
+      super();
+    }
+  }
+
+  /** [site of an Orders built here, expected "class.method:line"]. */
+  public static String[] subclassSiteHere() {
+    StackTraceElement at = new Throwable().getStackTrace()[0]; String site = new Orders().site;
+    return new String[] {site, expected(at)};
+  }
+
+  /** The same for a PriorityOrders, from another line. */
+  public static String[] subSubclassSiteHere() {
+    StackTraceElement at = new Throwable().getStackTrace()[0]; String site = new PriorityOrders().site;
     return new String[] {site, expected(at)};
   }
 

@@ -70,7 +70,7 @@ final class BootstrapInjector {
     }
   }
 
-  private static Instrumentation instrumentation() throws Exception {
+  static Instrumentation instrumentation() throws Exception {
     Class<?> holder =
         Class.forName("io.opentelemetry.javaagent.bootstrap.InstrumentationHolder", false, null);
     Instrumentation inst = (Instrumentation) holder.getMethod("getInstrumentation").invoke(null);

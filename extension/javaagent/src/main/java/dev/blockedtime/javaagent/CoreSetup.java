@@ -5,6 +5,7 @@ import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
+import dev.blockedtime.javaagent.instrumentation.AllocationSites;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -19,6 +20,11 @@ public final class CoreSetup {
     BlockedTime.configure(settings);
     if (settings.enabled) {
       JdkSupport.check(settings);
+      try {
+        AllocationSites.install(BootstrapInjector::instrumentation, settings);
+      } catch (Throwable t) { // a linkage error: the agent lacks what the rewriting needs
+        Log.once("sites", "cannot rewrite allocation sites; resources built by the application are not named", t);
+      }
     }
   }
 
@@ -27,6 +33,7 @@ public final class CoreSetup {
       Settings settings = BlockedTime.settings();
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
+        warmUpInTheBackground();
         if (settings.monitors) {
           MonitorContention.start(settings);
         }
@@ -37,6 +44,23 @@ public final class CoreSetup {
     } catch (Throwable t) {
       Log.once("start", "cannot start recording; blocked-time records nothing", t);
     }
+  }
+
+  /** The first wait's one-time costs, paid here rather than inside the application's operation. */
+  private static void warmUpInTheBackground() {
+    Thread t =
+        new Thread(
+            () -> {
+              BlockedTime.warmUp();
+              try {
+                OtelRecorder.warmUp();
+              } catch (Throwable e) {
+                Log.once("warm-up", "warm-up failed; the first wait pays its one-time costs", e);
+              }
+            },
+            "blocked-time-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The settings in force, or null when the core is not installed. */

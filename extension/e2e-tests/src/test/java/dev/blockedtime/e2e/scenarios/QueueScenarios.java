@@ -197,10 +197,14 @@ public final class QueueScenarios {
     }
   }
 
+  /** One subclass built at two places: two names, each where the application built it. */
   static void subclassTake() throws Exception {
-    AuditedQueue<String> queue = new AuditedQueue<>();
-    later(100, () -> queue.put("x"));
-    queue.take();
+    AuditedQueue<String> orders = new AuditedQueue<>();
+    AuditedQueue<String> refunds = new AuditedQueue<>();
+    later(100, () -> orders.put("x"));
+    orders.take();
+    later(100, () -> refunds.put("y"));
+    refunds.take();
   }
 
   static void neverWaits() throws Exception {

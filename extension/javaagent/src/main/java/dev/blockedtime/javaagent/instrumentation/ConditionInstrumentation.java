@@ -1,6 +1,5 @@
 package dev.blockedtime.javaagent.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
@@ -13,14 +12,12 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 
-/** Condition waits: a call of {@code await*} always waits (for a signal, or a timeout). */
+/**
+ * Condition waits: a call of {@code await*} always waits (for a signal, or a timeout). The
+ * application's conditions are named where it calls {@code newCondition()} ({@link
+ * AllocationSites}).
+ */
 final class ConditionInstrumentation implements TypeInstrumentation {
-  private final boolean registerConditions;
-
-  ConditionInstrumentation(boolean registerConditions) {
-    this.registerConditions = registerConditions;
-  }
-
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return namedOneOf(
@@ -33,19 +30,6 @@ final class ConditionInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(
         isPublic().and(namedOneOf("await", "awaitNanos", "awaitUntil", "awaitUninterruptibly")),
         ConditionInstrumentation.class.getName() + "$AwaitAdvice");
-    if (registerConditions) {
-      transformer.applyAdviceToMethod(
-          isConstructor(), ConditionInstrumentation.class.getName() + "$ConstructorAdvice");
-    }
-  }
-
-  /** Application conditions ({@code lock.newCondition()}) are lock resources of their own. */
-  @SuppressWarnings("unused")
-  public static class ConstructorAdvice {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.This Object condition) {
-      BlockedTime.lockCreated(condition, "Condition");
-    }
   }
 
   @SuppressWarnings("unused")

@@ -43,7 +43,7 @@ public final class JucInstrumentationModule extends InstrumentationModule {
     }
     // the slow paths every queue and lock shares
     list.add(new SynchronizerInstrumentation());
-    list.add(new ConditionInstrumentation(settings.locks));
+    list.add(new ConditionInstrumentation());
     return list;
   }
 

@@ -16,7 +16,8 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Locks and synchronizers. Constructors register the object their waits park on; the waits
+ * Locks and synchronizers. The application's {@code new T(...)} is named at its call site ({@link
+ * AllocationSites}); constructors name only application subclasses. The waits
  * themselves are seen by {@link SynchronizerInstrumentation} (everything built on
  * AbstractQueuedSynchronizer) and, here, by the private slow paths of {@code StampedLock} and
  * {@code Phaser}, and by the blocking methods of {@code CyclicBarrier} and {@code Phaser}, which
@@ -73,22 +74,31 @@ final class LockInstrumentation implements TypeInstrumentation {
     }
   }
 
-  /** ReentrantLock, ReentrantReadWriteLock, Semaphore, CountDownLatch: waits park on {@code sync}. */
+  /**
+   * ReentrantLock, ReentrantReadWriteLock, Semaphore, CountDownLatch: waits park on {@code sync}.
+   * Only an application subclass is named here (see {@link QueueInstrumentation.ConstructorAdvice}).
+   */
   @SuppressWarnings("unused")
   public static class SyncConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit(
-        @Advice.FieldValue("sync") Object sync, @Advice.Origin("#t") String type) {
-      BlockedTime.lockCreated(sync, type.substring(type.lastIndexOf('.') + 1));
+        @Advice.This Object lock,
+        @Advice.FieldValue("sync") Object sync,
+        @Advice.Origin Class<?> type) {
+      if (lock.getClass() != type) {
+        BlockedTime.lockCreated(lock, sync, type.getSimpleName());
+      }
     }
   }
 
-  /** StampedLock, Phaser: waits are on the object itself. */
+  /** StampedLock, Phaser: waits are on the object itself. Only an application subclass is named here. */
   @SuppressWarnings("unused")
   public static class SelfConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.This Object lock, @Advice.Origin("#t") String type) {
-      BlockedTime.lockCreated(lock, type.substring(type.lastIndexOf('.') + 1));
+    public static void exit(@Advice.This Object lock, @Advice.Origin Class<?> type) {
+      if (lock.getClass() != type) {
+        BlockedTime.lockCreated(lock, lock, type.getSimpleName());
+      }
     }
   }
 

@@ -1,0 +1,61 @@
+package dev.blockedtime.bootstrap;
+
+/**
+ * Where application code builds a resource. The extension rewrites each application class once,
+ * when it loads: right after every {@code new} of a covered {@code java.util.concurrent} type, every
+ * {@code Executors.new*} call and every {@code newCondition()} call, it adds a call to one of these
+ * methods with the object just built and the call site ({@code class.method:line}) as a constant.
+ *
+ * <p>So a resource is named without looking at the stack: the allocation site is a fact about the
+ * application's code, learned when its class loads. What these methods cost is a lookup of the
+ * site's cached name and the registration (see {@link Resources}).
+ *
+ * <p>Called from application code on any thread: every method catches everything.
+ */
+public final class Sites {
+  private Sites() {}
+
+  /** After {@code new T(...)} of a covered queue type {@code type}, or of a {@code CyclicBarrier}. */
+  public static void composite(Object resource, String type, String site) {
+    try {
+      Resources.registerComposite(resource, type, site);
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  /** After {@code new T(...)} of a lock, semaphore, latch, stamped lock or phaser of {@code type}. */
+  public static void lock(Object lock, String type, String site) {
+    try {
+      Resources.registerLockObject(lock, type, site);
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  /** After a {@code newCondition()} call: the result, if it is a JDK condition, is a resource. */
+  public static void condition(Object condition, String site) {
+    try {
+      if (condition != null && Resources.isJdkCondition(condition)) {
+        Resources.registerLock(condition, "Condition", site);
+      }
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  /** After an {@code Executors.new*} call: what the executor it built waits on is named here. */
+  public static void executor(Object executor, String site) {
+    try {
+      if (executor != null) {
+        Resources.registerExecutor(executor, site);
+      }
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  private static void failed(Throwable t) {
+    Log.once("failure.site", "internal error in blocked-time (naming); the application is not affected", t);
+  }
+}
