@@ -78,7 +78,9 @@ public final class BlockedTime {
       Outcome.of(new InterruptedException(), false);
       QueueState.of(Registration.NOT_FULL);
       Resources.lookup(s);
-      for (Class<?> c : new Class<?>[] {StackTable.class, WaitEvent.class, LockOps.class, Durations.class}) {
+      Resources.warmUp();
+      for (Class<?> c :
+          new Class<?>[] {StackTable.class, StackTable.Seen.class, WaitEvent.class, LockOps.class, Registration.class}) {
         Class.forName(c.getName(), true, null);
       }
     } catch (Throwable t) {

@@ -47,10 +47,15 @@ public final class ResourceName {
           "names.overflow",
           "more than " + MAX_NAMES + " distinct resource names; further ones are recorded as " + OVERFLOW,
           null);
-      return NAMES.computeIfAbsent(
-          kind.ordinal() + "|" + type + "|" + OVERFLOW, k -> new ResourceName(kind, type, OVERFLOW));
+      return intern(kind.ordinal() + "|" + type + "|" + OVERFLOW, new ResourceName(kind, type, OVERFLOW));
     }
-    return NAMES.computeIfAbsent(key, k -> new ResourceName(kind, type, name));
+    return intern(key, new ResourceName(kind, type, name));
+  }
+
+  // No lambda here: linking one costs milliseconds, paid by the first resource an application builds.
+  private static ResourceName intern(String key, ResourceName name) {
+    ResourceName raced = NAMES.putIfAbsent(key, name);
+    return raced != null ? raced : name;
   }
 
   static int count() {

@@ -37,7 +37,38 @@ public final class Resources {
 
   /** Whether the internals of {@code type} can be read here (logs once when they cannot). */
   static boolean layoutReadable(String type) {
-    return LAYOUTS.computeIfAbsent(type, Layout::of).fields != null;
+    return layout(type).fields != null;
+  }
+
+  private static Layout layout(String type) {
+    return LAYOUTS.computeIfAbsent(type, Layout::of);
+  }
+
+  /**
+   * Reads the parts of one throwaway instance of each composite type, as the first registration
+   * would: links the field handles ahead of the application's first construction (see {@link
+   * BlockedTime#warmUp}). Registers nothing.
+   */
+  static void warmUp() {
+    Object[] samples = {
+      new java.util.concurrent.ArrayBlockingQueue<>(1),
+      new java.util.concurrent.LinkedBlockingQueue<>(),
+      new java.util.concurrent.LinkedBlockingDeque<>(),
+      new java.util.concurrent.PriorityBlockingQueue<>(),
+      new java.util.concurrent.DelayQueue<>(),
+      new java.util.concurrent.SynchronousQueue<>(),
+      new java.util.concurrent.LinkedTransferQueue<>(),
+      new java.util.concurrent.CyclicBarrier(1),
+    };
+    for (Object sample : samples) {
+      Layout layout = layout(sample.getClass().getSimpleName());
+      for (int i = 0; layout.fields != null && i < layout.fields.length; i++) {
+        Object part = layout.fields[i].get(sample);
+        if (layout.roles[i] == Registration.LOCK) {
+          Layout.syncOf(part);
+        }
+      }
+    }
   }
 
   private Resources() {}
@@ -99,7 +130,7 @@ public final class Resources {
     if (TABLE.get(resource) != null) {
       return; // a delegating constructor already registered it
     }
-    Layout layout = LAYOUTS.computeIfAbsent(type, Layout::of);
+    Layout layout = layout(type);
     if (layout.fields == null) {
       return;
     }

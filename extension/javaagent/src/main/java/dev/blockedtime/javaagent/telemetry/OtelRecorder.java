@@ -60,16 +60,9 @@ public final class OtelRecorder implements Recorder {
     registerInProgressGauges(meter, ResourceName.Kind.LOCK, Instruments.LOCK_THREADS, Instruments.LOCK_OLDEST);
   }
 
-  /**
-   * The API side of a first wait, done ahead (see {@code BlockedTime.warmUp}): attribute sets,
-   * the current span, the wall clock. Records nothing.
-   */
-  public static void warmUp() {
-    Attributes attrs =
-        Attributes.of(Instruments.QUEUE_NAME, "n", Instruments.QUEUE_TYPE, "t", Instruments.QUEUE_OPERATION, "o", Instruments.QUEUE_STATE, "s");
-    attrs.toBuilder().put(Instruments.DURATION, 0.0).put(Instruments.THREAD_ID, 0L).build();
-    Span.current().isRecording();
-    Instant.now();
+  /** The first wait's one-time costs on the telemetry side, paid ahead (see {@link WarmUp}). */
+  public static void warmUp() throws ClassNotFoundException {
+    WarmUp.run();
   }
 
   @Override
