@@ -127,9 +127,6 @@ public final class Resources {
    * {@code site}: registers it and the internal locks and conditions its threads park on.
    */
   static void registerComposite(Object resource, String type, String site) {
-    if (TABLE.get(resource) != null) {
-      return; // a delegating constructor already registered it
-    }
     Layout layout = layout(type);
     if (layout.fields == null) {
       return;
@@ -160,7 +157,7 @@ public final class Resources {
   /** The constructor of an application subclass of queue or barrier {@code type} has returned. */
   static void registerCompositeSubclass(Object resource, String type) {
     if (TABLE.get(resource) != null) {
-      return;
+      return; // a delegating constructor already registered it
     }
     String site = subclassSite(resource.getClass());
     if (site != null) {
@@ -173,7 +170,7 @@ public final class Resources {
    * blocker} is the object its waits park on.
    */
   static void registerLock(Object blocker, String type, String site) {
-    if (blocker == null || TABLE.get(blocker) != null) {
+    if (blocker == null) {
       return;
     }
     ResourceName name = nameAt(ResourceName.Kind.LOCK, type, site);
@@ -194,7 +191,7 @@ public final class Resources {
 
   /** The constructor of an application subclass of lock type {@code type} has returned. */
   static void registerLockSubclass(Object lock, Object blocker, String type) {
-    if (blocker == null || TABLE.get(blocker) != null) {
+    if (blocker == null || TABLE.get(blocker) != null) { // a delegating constructor registered it
       return;
     }
     String site = subclassSite(lock.getClass());
@@ -219,7 +216,7 @@ public final class Resources {
     if (pool instanceof java.util.concurrent.ThreadPoolExecutor) {
       Object queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
       String type = coveredQueueType(queue);
-      if (type != null) {
+      if (type != null && TABLE.get(queue) == null) {
         registerComposite(queue, type, site);
       }
     }

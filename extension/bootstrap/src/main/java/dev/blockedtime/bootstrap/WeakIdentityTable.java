@@ -13,8 +13,9 @@ import java.lang.ref.WeakReference;
  * head with acquire semantics and follow {@code next} links. Writers serialize on {@code this} (a
  * monitor, not a j.u.c lock, so the table never re-enters the j.u.c instrumentation). A new entry
  * is published at the head of its bucket with a release store; an entry is removed by unlinking it
- * (a reader standing on it still reaches the rest of its chain). A resize copies the live entries
- * into a new array, grown or shrunk, and publishes it.
+ * (a reader standing on it still reaches the rest of its chain). A resize moves the live entries
+ * into a new array, grown or shrunk, and publishes it; a read that missed while entries moved
+ * reads again.
  *
  * <p>Services build resources per request, so most keys die young. Their entries are removed a
  * few at a time on each write, as the GC reports them (never a sweep of the whole table on the
@@ -65,6 +66,9 @@ final class WeakIdentityTable<V> {
 
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private volatile Entry<V>[] table = newTable(MIN_CAPACITY);
+  // Odd while a resize moves entries, so that a read that missed can tell whether it walked a
+  // chain that was being relinked (and reads again), as a sequence lock does.
+  private volatile int resizes;
   private int size; // guarded by this
 
   @SuppressWarnings("unchecked")
@@ -84,18 +88,18 @@ final class WeakIdentityTable<V> {
 
   V get(Object key) {
     int h = hash(key);
-    Entry<V>[] t = table;
     while (true) {
+      int before = resizes;
+      Entry<V>[] t = table;
       for (Entry<V> e = head(t, h & (t.length - 1)); e != null; e = e.next) {
         if (e.hash == h && e.holds(key)) {
           return e.value;
         }
       }
-      Entry<V>[] now = table;
-      if (now == t) {
+      if ((before & 1) == 0 && resizes == before) {
         return null;
       }
-      t = now; // a resize moved the entries while this read walked the old chains: read again
+      Thread.onSpinWait(); // a resize moved entries while this read walked: read again
     }
   }
 
@@ -124,11 +128,11 @@ final class WeakIdentityTable<V> {
   synchronized void putWithParts(Object owner, Object[] parts, V[] values, int n) {
     expunge(EXPUNGE_PER_WRITE);
     Entry<V> entry = insert(owner, values[0], null);
-    Entry<V>[] partEntries = (Entry<V>[]) new Entry<?>[n - 1];
+    // listed before they are inserted: a resize on the way moves the parts with their owner
+    entry.parts = (Entry<V>[]) new Entry<?>[n - 1];
     for (int i = 1; i < n; i++) {
-      partEntries[i - 1] = insert(parts[i - 1], values[i], entry);
+      entry.parts[i - 1] = insert(parts[i - 1], values[i], entry);
     }
-    entry.parts = partEntries;
   }
 
   private Entry<V> insert(Object key, V value, Entry<V> owner) {
@@ -171,7 +175,9 @@ final class WeakIdentityTable<V> {
       unlink(e);
       if (e.parts != null) {
         for (Entry<V> part : e.parts) {
-          unlink(part);
+          if (part != null) {
+            unlink(part);
+          }
         }
       }
     }
@@ -208,27 +214,32 @@ final class WeakIdentityTable<V> {
    */
   private void resize(int capacity) {
     Entry<V>[] old = table;
-    Entry<V>[] t = newTable(Math.max(MIN_CAPACITY, capacity));
-    int live = 0;
+    // First the live entries (owners and plain ones), then the move: moving a part relinks it,
+    // and a walk of the old chains must not follow a link that already points into the new table.
+    java.util.ArrayList<Entry<V>> live = new java.util.ArrayList<>(size);
     for (int b = 0; b < old.length; b++) {
-      Entry<V> e = head(old, b);
-      while (e != null) {
-        Entry<V> next = e.next;
+      for (Entry<V> e = head(old, b); e != null; e = e.next) {
         if (e.part == null && !e.refersTo(null)) {
-          live += move(t, e);
-          if (e.parts != null) {
-            for (Entry<V> part : e.parts) {
-              if (!part.removed) {
-                live += move(t, part);
-              }
-            }
-          }
+          live.add(e);
         }
-        e = next;
       }
     }
-    size = live;
+    Entry<V>[] t = newTable(Math.max(MIN_CAPACITY, capacity));
+    int count = 0;
+    resizes++;
+    for (Entry<V> e : live) {
+      count += move(t, e);
+      if (e.parts != null) {
+        for (Entry<V> part : e.parts) {
+          if (part != null && !part.removed) {
+            count += move(t, part);
+          }
+        }
+      }
+    }
+    size = count;
     table = t; // volatile write publishes the new array and its chains
+    resizes++;
   }
 
   private static <V> int move(Entry<V>[] t, Entry<V> e) {

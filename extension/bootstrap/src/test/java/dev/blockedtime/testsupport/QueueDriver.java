@@ -2,6 +2,9 @@ package dev.blockedtime.testsupport;
 
 import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.ThreadState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Plays the part of the advice and of application code, from outside the core's packages, so that
@@ -9,16 +12,23 @@ import dev.blockedtime.bootstrap.ThreadState;
  * {@code class.method:line} of its call into the core, taken on the same source line.
  */
 public final class QueueDriver {
+  // The registry keeps a queue's internal locks and conditions for as long as the queue lives; an
+  // application's thread waiting on them is inside one of the queue's methods, which keeps it
+  // alive. These tests wait on the parts directly, so the driver keeps the queues alive instead.
+  private static final List<Object> REGISTERED = Collections.synchronizedList(new ArrayList<>());
+
   private QueueDriver() {}
 
   /** Constructor-exit advice: registers {@code queue}; returns its allocation site. */
   public static String register(Object queue, String type) {
+    REGISTERED.add(queue);
     StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.queueCreated(queue, type);
     return SiteProbe.expected(at);
   }
 
   /** The same, from a second call site, for a second resource name. */
   public static String registerElsewhere(Object queue, String type) {
+    REGISTERED.add(queue);
     StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.queueCreated(queue, type);
     return SiteProbe.expected(at);
   }
