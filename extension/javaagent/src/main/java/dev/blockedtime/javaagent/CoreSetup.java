@@ -1,11 +1,13 @@
 package dev.blockedtime.javaagent;
 
 import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.FutureWaits;
 import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
+import dev.blockedtime.javaagent.telemetry.FutureTelemetry;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.util.function.Function;
@@ -27,7 +29,10 @@ public final class CoreSetup {
       Settings settings = BlockedTime.settings();
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
-        if (settings.monitors) {
+        if (settings.futures || settings.virtualThreads) {
+          FutureWaits.start(new FutureTelemetry(GlobalOpenTelemetry.get(), settings));
+        }
+        if (MonitorContention.wanted(settings)) {
           MonitorContention.start(settings);
         }
         if (settings.deadlocks) {
