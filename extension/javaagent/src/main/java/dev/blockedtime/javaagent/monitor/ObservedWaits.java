@@ -95,8 +95,42 @@ final class ObservedWaits {
         || frame.startsWith("com.sun.");
   }
 
-  /** The JDK's pinned reason (JDK 24+), else {@value #UNKNOWN_REASON}. */
+  /**
+   * The JDK's pinned reason (JDK 24+), else {@value #UNKNOWN_REASON}. The JDK names the code that
+   * pins ({@code VM call to com.acme.Config.<clinit> on stack}); the stack hash already tells code
+   * paths apart, so a qualified name becomes its method's kind ({@code <clinit>}, {@code <init>})
+   * or {@code method}, which keeps the attribute's values few. Past {@value #MAX_REASONS}
+   * distinct reasons, new ones are {@value #OTHER_REASON}.
+   */
   static String pinnedReason(String raw) {
-    return raw == null || raw.isBlank() ? UNKNOWN_REASON : raw;
+    if (raw == null || raw.isBlank()) {
+      return UNKNOWN_REASON;
+    }
+    StringBuilder b = new StringBuilder(raw.length());
+    for (String token : raw.trim().split("\\s+")) {
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      int dot = token.lastIndexOf('.');
+      if (dot > 0 && dot < token.length() - 1 && Character.isJavaIdentifierStart(token.charAt(0))) {
+        String method = token.substring(dot + 1);
+        b.append(method.startsWith("<") ? method : "method");
+      } else {
+        b.append(token);
+      }
+    }
+    String reason = b.toString();
+    if (REASONS.contains(reason)) {
+      return reason;
+    }
+    if (REASONS.size() >= MAX_REASONS) {
+      return OTHER_REASON;
+    }
+    REASONS.add(reason);
+    return reason;
   }
+
+  static final int MAX_REASONS = 32;
+  static final String OTHER_REASON = "_other";
+  private static final java.util.Set<String> REASONS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }

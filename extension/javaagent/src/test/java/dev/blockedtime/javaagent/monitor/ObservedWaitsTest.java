@@ -59,6 +59,11 @@ class ObservedWaitsTest {
   void thePinnedReasonIsTheJdksOrUnknown() {
     assertThat(ObservedWaits.pinnedReason("Native frame or <clinit> on stack"))
         .isEqualTo("Native frame or <clinit> on stack");
+    // JDK 25 names the class: the reason keeps the kind of method, not the class
+    assertThat(ObservedWaits.pinnedReason("VM call to com.acme.Config$Slow.<clinit> on stack"))
+        .isEqualTo("VM call to <clinit> on stack");
+    assertThat(ObservedWaits.pinnedReason("Native method com.acme.Jni.call on stack"))
+        .isEqualTo("Native method method on stack");
     assertThat(ObservedWaits.pinnedReason(null)).isEqualTo("unknown");
     assertThat(ObservedWaits.pinnedReason(" ")).isEqualTo("unknown");
   }
