@@ -19,13 +19,17 @@ import java.util.List;
  * monitor.JfrWaitEvents}). The agent does allow {@code java.lang.VirtualThread}, whose {@code
  * joinNanos} is where joins of virtual threads wait (JDK 21+).
  *
- * <p>Named {@code blocked-time} like the other modules, so the agent's switch for this extension
- * covers it; {@code otel.instrumentation.blocked-time.futures.enabled=false} turns off this part
- * alone.
+ * <p>{@code otel.instrumentation.blocked-time.futures.enabled=false} turns off this part alone.
  */
 public final class FutureInstrumentationModule extends InstrumentationModule {
+  /**
+   * Named {@code blocked-time} alone: the agent normalizes {@code -} to {@code .} in keys, so an
+   * alias {@code blocked-time-futures} would make the agent read our {@code futures.enabled} as its
+   * own switch, and a malformed value would turn the module off where the extension keeps the
+   * default (on).
+   */
   public FutureInstrumentationModule() {
-    super("blocked-time", "blocked-time-futures");
+    super("blocked-time");
   }
 
   @Override
