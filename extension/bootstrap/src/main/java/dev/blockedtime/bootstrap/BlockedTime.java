@@ -88,6 +88,11 @@ public final class BlockedTime {
     }
   }
 
+  /** This thread's state, for the other kinds of wait that share it ({@link FutureWaits}). */
+  static ThreadState state() {
+    return STATE.get();
+  }
+
   /** Starts recording into {@code newRecorder}; waits that end before this are dropped. */
   public static void start(Recorder newRecorder) {
     recorder = newRecorder;
@@ -393,8 +398,8 @@ public final class BlockedTime {
 
   private static ThreadState begin(
       ThreadState s, Object blocker, boolean transferOnly, int flags, String method) {
-    if (s.busy || s.ignored) {
-      return null;
+    if (s.busy || s.ignored || s.future != null) {
+      return null; // a future's wait parks on (or awaits) things of its own: it counts once
     }
     Registration r = Resources.lookup(blocker);
     if (r == null || r.role == Registration.OWNER) {

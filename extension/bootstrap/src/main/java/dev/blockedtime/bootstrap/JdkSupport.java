@@ -64,6 +64,26 @@ public final class JdkSupport {
               2,
               "Phaser waits are not recorded"));
     }
+    if (settings.futures) {
+      hooks.add(
+          new Hook(
+              "java.util.concurrent.FutureTask",
+              "awaitDone",
+              2,
+              "FutureTask.get waits are not recorded"));
+      hooks.add(
+          new Hook(
+              "java.util.concurrent.CompletableFuture",
+              "waitingGet",
+              1,
+              "untimed CompletableFuture.get and join waits are not recorded"));
+      hooks.add(
+          new Hook(
+              "java.util.concurrent.CompletableFuture",
+              "timedGet",
+              1,
+              "timed CompletableFuture.get waits are not recorded"));
+    }
     return hooks;
   }
 

@@ -29,6 +29,10 @@ public final class Settings {
   public final boolean monitors;
   public final boolean grpc;
   public final boolean deadlocks;
+  /** Waits for futures and joins (see {@link FutureWaits}). */
+  public final boolean futures;
+  /** Virtual threads pinned to their carrier while blocked (JDK 21+, from JFR). */
+  public final boolean virtualThreads;
   public final long spanEventThresholdNanos;
   public final long stackThresholdNanos;
   public final int stackDepth;
@@ -43,6 +47,8 @@ public final class Settings {
     monitors = enabled && bool(raw, "monitors.enabled");
     grpc = enabled && bool(raw, "grpc.enabled");
     deadlocks = enabled && bool(raw, "deadlocks.enabled");
+    futures = enabled && bool(raw, "futures.enabled");
+    virtualThreads = enabled && bool(raw, "virtual-threads.enabled");
     spanEventThresholdNanos = duration(raw, "span-event-threshold", DEFAULT_SPAN_EVENT_THRESHOLD, 0);
     stackThresholdNanos = duration(raw, "stack-threshold", DEFAULT_STACK_THRESHOLD, 0);
     stackDepth = integer(raw, "stack-depth", DEFAULT_STACK_DEPTH, 1, MAX_STACK_DEPTH);

@@ -23,6 +23,9 @@ public final class ThreadState {
   /** Set while an untimed LinkedBlockingDeque operation waits for the deque's lock. */
   boolean lockInOp;
 
+  /** The future wait in progress (see FutureWaits); while set, no other wait opens on this thread. */
+  FutureWaits.Wait future;
+
   // The wait in progress, from the first park of the operation to its end.
   boolean open;
   boolean standalone;

@@ -40,6 +40,8 @@ class SettingsTest {
     assertThat(s.monitors).isTrue();
     assertThat(s.grpc).isTrue();
     assertThat(s.deadlocks).isTrue();
+    assertThat(s.futures).isTrue();
+    assertThat(s.virtualThreads).isTrue();
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackDepth).isEqualTo(8);
@@ -80,6 +82,8 @@ class SettingsTest {
             P + "monitors.enabled",
             P + "grpc.enabled",
             P + "deadlocks.enabled",
+            P + "futures.enabled",
+            P + "virtual-threads.enabled",
             P + "span-event-threshold",
             P + "stack-threshold",
             P + "stack-depth",
@@ -112,6 +116,8 @@ class SettingsTest {
     assertThat(s.monitors).isFalse();
     assertThat(s.grpc).isFalse();
     assertThat(s.deadlocks).isFalse();
+    assertThat(s.futures).isFalse();
+    assertThat(s.virtualThreads).isFalse();
     assertThat(log.lines()).isEmpty();
   }
 
@@ -160,6 +166,20 @@ class SettingsTest {
             s -> {
               assertThat(s.deadlocks).isFalse();
               assertThat(s.queues && s.locks && s.monitors && s.grpc).isTrue();
+            });
+    assertThat(settings("futures.enabled", "false"))
+        .satisfies(
+            s -> {
+              assertThat(s.futures).isFalse();
+              assertThat(s.queues && s.locks && s.monitors && s.grpc && s.deadlocks && s.virtualThreads)
+                  .isTrue();
+            });
+    assertThat(settings("virtual-threads.enabled", "false"))
+        .satisfies(
+            s -> {
+              assertThat(s.virtualThreads).isFalse();
+              assertThat(s.queues && s.locks && s.monitors && s.grpc && s.deadlocks && s.futures)
+                  .isTrue();
             });
     assertThat(log.lines()).isEmpty();
   }
@@ -236,7 +256,9 @@ class SettingsTest {
       "locks.enabled",
       "monitors.enabled",
       "grpc.enabled",
-      "deadlocks.enabled"
+      "deadlocks.enabled",
+      "futures.enabled",
+      "virtual-threads.enabled"
     };
     for (String key : boolKeys) {
       for (String bad : new String[] {"yes", "no", "1", "0", "on", "off", "tru", "falsey", "enabled"}) {
@@ -282,6 +304,8 @@ class SettingsTest {
     assertThat(s.monitors).isEqualTo(d.monitors);
     assertThat(s.grpc).isEqualTo(d.grpc);
     assertThat(s.deadlocks).isEqualTo(d.deadlocks);
+    assertThat(s.futures).isEqualTo(d.futures);
+    assertThat(s.virtualThreads).isEqualTo(d.virtualThreads);
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackDepth).isEqualTo(8);

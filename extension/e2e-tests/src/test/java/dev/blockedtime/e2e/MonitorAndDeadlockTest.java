@@ -208,6 +208,8 @@ class MonitorAndDeadlockTest {
                 .receiver(receiver)
                 .systemProperty("otel.instrumentation.blocked-time.monitors.enabled", "false")
                 .systemProperty("otel.instrumentation.blocked-time.deadlocks.enabled", "false")
+                // on JDK 21+ pinned virtual threads also come from the JFR stream
+                .systemProperty("otel.instrumentation.blocked-time.virtual-threads.enabled", "false")
                 .args("off")
                 .start()) {
       jvm.awaitLine("CONTENDED", Duration.ofSeconds(60));

@@ -1,12 +1,14 @@
 package dev.blockedtime.javaagent;
 
 import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.FutureWaits;
 import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
 import dev.blockedtime.javaagent.instrumentation.AllocationSites;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
+import dev.blockedtime.javaagent.telemetry.FutureTelemetry;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.util.function.Function;
@@ -34,7 +36,10 @@ public final class CoreSetup {
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
         warmUpInTheBackground();
-        if (settings.monitors) {
+        if (settings.futures || settings.virtualThreads) {
+          FutureWaits.start(new FutureTelemetry(GlobalOpenTelemetry.get(), settings));
+        }
+        if (MonitorContention.wanted(settings)) {
           MonitorContention.start(settings);
         }
         if (settings.deadlocks) {

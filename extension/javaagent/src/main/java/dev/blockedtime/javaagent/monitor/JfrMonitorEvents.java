@@ -1,6 +1,7 @@
 package dev.blockedtime.javaagent.monitor;
 
 import dev.blockedtime.bootstrap.Log;
+import dev.blockedtime.bootstrap.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +29,15 @@ final class JfrMonitorEvents {
   private JfrMonitorEvents() {}
 
   /** Runs the stream on the calling thread until it is closed (in practice: until the JVM exits). */
-  static void stream(long thresholdNanos, int stackDepth) {
+  static void stream(Settings settings) {
+    long thresholdNanos = settings.monitorThresholdNanos;
+    int stackDepth = settings.stackDepth;
     try (RecordingStream stream = new RecordingStream()) {
-      stream.enable(EVENT).withThreshold(Duration.ofNanos(thresholdNanos)).withStackTrace();
-      stream.onEvent(EVENT, event -> onEvent(event, thresholdNanos, stackDepth));
+      if (settings.monitors) {
+        stream.enable(EVENT).withThreshold(Duration.ofNanos(thresholdNanos)).withStackTrace();
+        stream.onEvent(EVENT, event -> onEvent(event, thresholdNanos, stackDepth));
+      }
+      JfrWaitEvents.enable(stream, settings);
       stream.start();
     }
   }

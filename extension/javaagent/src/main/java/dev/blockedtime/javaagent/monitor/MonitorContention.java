@@ -42,12 +42,19 @@ public final class MonitorContention {
 
   private MonitorContention() {}
 
+  /**
+   * Whether the stream runs: for the monitor part, or for pinned virtual threads (JDK 21+). It
+   * also carries {@code Object.wait} and platform threads' {@code Thread.join} (see {@link
+   * JfrWaitEvents}).
+   */
+  public static boolean wanted(Settings settings) {
+    return ObservedWaits.streamWanted(settings);
+  }
+
   /** Starts streaming monitor events; returns at once. Called once, when recording starts. */
   public static void start(Settings settings) {
     try {
-      long thresholdNanos = settings.monitorThresholdNanos;
-      int stackDepth = settings.stackDepth;
-      Thread thread = new Thread(() -> stream(thresholdNanos, stackDepth), THREAD_NAME);
+      Thread thread = new Thread(() -> stream(settings), THREAD_NAME);
       thread.setDaemon(true);
       thread.start();
     } catch (Throwable t) {
@@ -55,13 +62,13 @@ public final class MonitorContention {
     }
   }
 
-  private static void stream(long thresholdNanos, int stackDepth) {
+  private static void stream(Settings settings) {
     try {
       Thread.sleep(START_DELAY_MILLIS);
       if (shuttingDown()) {
         return;
       }
-      JfrMonitorEvents.stream(thresholdNanos, stackDepth);
+      JfrMonitorEvents.stream(settings);
     } catch (InterruptedException e) {
       return;
     } catch (Throwable t) {

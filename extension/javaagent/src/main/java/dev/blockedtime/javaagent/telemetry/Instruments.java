@@ -50,7 +50,7 @@ public final class Instruments {
 
   public static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("jvm.blocked.outcome");
   public static final AttributeKey<Double> DURATION = AttributeKey.doubleKey("jvm.blocked.duration");
-  /** On {@code jvm.blocked.stack} records: {@code queue} or {@code lock}. */
+  /** On {@code jvm.blocked.stack} records: {@code queue}, {@code lock}, {@code future} or {@code virtual_thread}. */
   public static final AttributeKey<String> KIND = AttributeKey.stringKey("jvm.blocked.kind");
   public static final AttributeKey<String> STACK_HASH =
       AttributeKey.stringKey("code.stacktrace.hash");
@@ -87,6 +87,26 @@ public final class Instruments {
   /** Each thread's top frames, {@code class.method:line}, one per line. */
   public static final AttributeKey<List<String>> DEADLOCK_THREAD_STACKS =
       AttributeKey.stringArrayKey("jvm.deadlock.thread.stacks");
+
+  // ---------------------------------------------------------------- futures and joins
+  // (recorded by FutureTelemetry; Object.wait uses the lock names above: type "monitor", operation "wait")
+
+  public static final String FUTURE_DURATION = "jvm.future.blocked.duration";
+  public static final String FUTURE_THREADS = "jvm.future.blocked.threads";
+  public static final String FUTURE_OLDEST = "jvm.future.blocked.oldest";
+  public static final String FUTURE_EVENT = "jvm.future.blocked";
+  /** {@code FutureTask}, {@code CompletableFuture}, {@code ForkJoinTask}, {@code Thread}. */
+  public static final AttributeKey<String> FUTURE_TYPE = AttributeKey.stringKey("jvm.future.type");
+  /** {@code get} or {@code join}. */
+  public static final AttributeKey<String> FUTURE_OPERATION =
+      AttributeKey.stringKey("jvm.future.operation");
+
+  // ---------------------------------------------------------------- pinned virtual threads
+
+  public static final String PINNED_DURATION = "jvm.thread.virtual.pinned.duration";
+  /** The JDK's reason (JDK 24+), else {@code unknown}. */
+  public static final AttributeKey<String> PINNED_REASON =
+      AttributeKey.stringKey("jvm.thread.virtual.pinned.reason");
 
   // ---------------------------------------------------------------- gRPC channel readiness
   // (recorded by dev.blockedtime.javaagent.grpc, from helpers in the application's class loader)

@@ -116,8 +116,13 @@ public final class OtelRecorder implements Recorder {
 
   /** The wall-clock time the wait began: now, minus how long ago (monotonic) it began. */
   private static long startEpochNanos(WaitEvent e) {
+    return epochNanosOf(e.startNanos);
+  }
+
+  /** The wall-clock time of a {@code System.nanoTime()} reading in the past. */
+  static long epochNanosOf(long nanoTime) {
     Instant now = Instant.now();
-    long elapsed = System.nanoTime() - e.startNanos;
+    long elapsed = System.nanoTime() - nanoTime;
     return now.getEpochSecond() * 1_000_000_000L + now.getNano() - elapsed;
   }
 
