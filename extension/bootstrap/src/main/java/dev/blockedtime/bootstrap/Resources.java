@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Resources {
   private static final WeakIdentityTable<Registration> TABLE = new WeakIdentityTable<>();
 
+
   // Per queue type: the fields holding its internal locks and conditions, with their roles.
   private static final ConcurrentHashMap<String, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
@@ -137,21 +138,16 @@ public final class Resources {
     ResourceName name = nameAt(kind, type, site);
     Object token = new Object();
     byte selfRole = type.equals("LinkedTransferQueue") ? Registration.TRANSFER : Registration.OWNER;
-    Object[] parts = new Object[layout.fields.length];
-    Registration[] values = new Registration[layout.fields.length + 1];
-    values[0] = new Registration(name, token, selfRole, mode);
-    int n = 1;
+    TABLE.put(resource, new Registration(name, token, selfRole, mode));
     for (int i = 0; i < layout.fields.length; i++) {
       Object part = layout.fields[i].get(resource);
       if (part != null && layout.roles[i] == Registration.LOCK) {
         part = Layout.syncOf(part);
       }
       if (part != null) {
-        parts[n - 1] = part;
-        values[n++] = new Registration(name, token, layout.roles[i], mode);
+        TABLE.put(part, new Registration(name, token, layout.roles[i], mode));
       }
     }
-    TABLE.putWithParts(resource, parts, values, n);
   }
 
   /** The constructor of an application subclass of queue or barrier {@code type} has returned. */

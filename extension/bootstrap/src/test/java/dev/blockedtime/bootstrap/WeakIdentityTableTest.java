@@ -148,65 +148,6 @@ class WeakIdentityTableTest {
     assertThat(values).hasSize(1);
   }
 
-  @Test
-  void readsNeverMissALiveKeyWhileWritesResizeTheTable() throws Exception {
-    WeakIdentityTable<String> t = new WeakIdentityTable<>();
-    Object[] owners = new Object[16];
-    Object[] parts = new Object[16];
-    for (int i = 0; i < owners.length; i++) {
-      owners[i] = new Object();
-      parts[i] = new Object();
-      t.putWithParts(owners[i], new Object[] {parts[i]}, new String[] {"o" + i, "p" + i}, 2);
-    }
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong misses = new java.util.concurrent.atomic.AtomicLong();
-    Thread reader =
-        new Thread(
-            () -> {
-              while (!done.get()) {
-                for (int i = 0; i < owners.length; i++) {
-                  if (!("o" + i).equals(t.get(owners[i])) || !("p" + i).equals(t.get(parts[i]))) {
-                    misses.incrementAndGet();
-                  }
-                }
-              }
-            });
-    reader.start();
-    for (int round = 0; round < 20; round++) {
-      fillWithGarbageKeys(t, 20_000); // grows the table, then the GC's reports shrink it
-      System.gc();
-    }
-    done.set(true);
-    reader.join();
-    assertThat(misses.get()).isZero();
-  }
-
-  @Test
-  void partsAreFoundByIdentityAndGoWithTheirOwner() throws InterruptedException {
-    WeakIdentityTable<String> t = new WeakIdentityTable<>();
-    Object lock = new Object();
-    Object condition = new Object();
-    WeakReference<Object> owner = putOwnerWithParts(t, lock, condition);
-    assertThat(t.get(lock)).isEqualTo("lock");
-    assertThat(t.get(condition)).isEqualTo("condition");
-    assertThat(t.size()).isEqualTo(3);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (owner.get() != null && System.nanoTime() < deadline) {
-      System.gc();
-      Thread.sleep(10);
-    }
-    assertThat(awaitShrink(t, 1)).as("the owner's parts are dropped with it").isZero();
-    assertThat(t.get(lock)).isNull();
-    assertThat(t.get(condition)).isNull();
-  }
-
-  private static WeakReference<Object> putOwnerWithParts(WeakIdentityTable<String> t, Object lock, Object condition) {
-    Object queue = new Object();
-    t.putWithParts(queue, new Object[] {lock, condition}, new String[] {"queue", "lock", "condition"}, 3);
-    assertThat(t.get(queue)).isEqualTo("queue");
-    return new WeakReference<>(queue);
-  }
-
   private static WeakReference<Object> putUnreachableKey(WeakIdentityTable<Object> t, List<Object> values) {
     Object key = new Object();
     Object value = new Object();

@@ -26,8 +26,8 @@ import org.objectweb.asm.Opcodes;
  * {@link dev.blockedtime.bootstrap.Sites} with the object just built and the call site, {@code
  * class.method:line}, as a constant: the same text a stack walk at that moment would give.
  *
- * <p>Cost: at class load, one scan of the class file's bytes for {@code java/util/concurrent/};
- * only classes that mention it are parsed, and only those with a call to rewrite are changed. At
+ * <p>Cost: at class load, one scan of the class file's bytes for the names of what it hooks; only
+ * classes that mention one are parsed, and only those with a call to rewrite are changed. At
  * run time, the added call (see {@code Sites}); nothing for code that builds no resource.
  *
  * <p>What is not rewritten: the JDK, the agent and this extension; classes in a class loader that
@@ -39,6 +39,7 @@ public final class AllocationSites implements ClassFileTransformer {
   private static final String SITES = "dev/blockedtime/bootstrap/Sites";
   private static final byte[] JUC = "java/util/concurrent/".getBytes(StandardCharsets.ISO_8859_1);
   private static final String CONDITION_DESCRIPTOR = "()Ljava/util/concurrent/locks/Condition;";
+  private static final byte[] NEW_CONDITION = "newCondition".getBytes(StandardCharsets.ISO_8859_1);
 
   private static final String HOOK_DESCRIPTOR =
       "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/String;)V";
@@ -58,12 +59,25 @@ public final class AllocationSites implements ClassFileTransformer {
   private final Map<String, Hook> constructors; // internal name of the covered type -> hook
   private final boolean conditions;
   private final boolean executors;
+  // What follows "java/util/concurrent/" in the name of a hooked type, as bytes
+  private final byte[][] hookedNames;
   private final Map<ClassLoader, Boolean> seesCore = new WeakHashMap<>();
 
   AllocationSites(Map<String, Hook> constructors, boolean conditions, boolean executors) {
     this.constructors = constructors;
     this.conditions = conditions;
     this.executors = executors;
+    java.util.List<String> names = new ArrayList<>();
+    for (String type : constructors.keySet()) {
+      names.add(type.substring("java/util/concurrent/".length()));
+    }
+    if (executors) {
+      names.add("Executors");
+    }
+    hookedNames = new byte[names.size()][];
+    for (int i = 0; i < hookedNames.length; i++) {
+      hookedNames[i] = names.get(i).getBytes(StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** Installs the transformer for the parts that are on; logs one line if it cannot. */
@@ -104,7 +118,7 @@ public final class AllocationSites implements ClassFileTransformer {
       if (loader == null || className == null || classBeingRedefined != null || !isApplication(className)) {
         return null;
       }
-      if (indexOf(classfileBuffer, JUC) < 0 || !seesCore(loader)) {
+      if (!mentionsWhatItHooks(classfileBuffer) || !seesCore(loader)) {
         return null;
       }
       return rewrite(classfileBuffer, className.replace('/', '.'));
@@ -350,11 +364,46 @@ public final class AllocationSites implements ClassFileTransformer {
     return sees;
   }
 
+  /**
+   * Whether the class file names a covered type, {@code Executors} or {@code newCondition} (its
+   * constant pool holds them as text): most classes that use {@code java.util.concurrent} use
+   * only its maps and atomics, and are then not parsed at all.
+   */
+  boolean mentionsWhatItHooks(byte[] bytes) {
+    if (conditions && indexOf(bytes, NEW_CONDITION, 0) >= 0) {
+      return true;
+    }
+    for (int at = indexOf(bytes, JUC, 0); at >= 0; at = indexOf(bytes, JUC, at + JUC.length)) {
+      for (byte[] name : hookedNames) {
+        if (startsWith(bytes, at + JUC.length, name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(byte[] bytes, int from, byte[] prefix) {
+    if (from + prefix.length > bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[from + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static int indexOf(byte[] haystack, byte[] needle) {
+    return indexOf(haystack, needle, 0);
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle, int from) {
     byte first = needle[0];
     int last = haystack.length - needle.length;
     outer:
-    for (int i = 0; i <= last; i++) {
+    for (int i = from; i <= last; i++) {
       if (haystack[i] != first) {
         continue;
       }

@@ -106,14 +106,18 @@ public final class FutureStress {
       } catch (TimeoutException expected) {
         timeouts.incrementAndGet();
       }
+      // the task finishes only once the timed get gave up, however the threads are scheduled
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
       Future<Long> slow = pool.submit(() -> {
-        Thread.sleep(50);
+        release.await();
         return 0L;
       });
       try {
         slow.get(1, TimeUnit.MILLISECONDS);
       } catch (TimeoutException expected) {
         timeouts.incrementAndGet();
+      } finally {
+        release.countDown();
       }
       sum += slow.get();
     }
