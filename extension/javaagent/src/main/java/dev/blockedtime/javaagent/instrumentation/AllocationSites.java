@@ -395,10 +395,6 @@ public final class AllocationSites implements ClassFileTransformer {
     return true;
   }
 
-  static int indexOf(byte[] haystack, byte[] needle) {
-    return indexOf(haystack, needle, 0);
-  }
-
   static int indexOf(byte[] haystack, byte[] needle, int from) {
     byte first = needle[0];
     int last = haystack.length - needle.length;
