@@ -402,9 +402,13 @@ public final class BlockedTime {
       return null; // a future's wait parks on (or awaits) things of its own: it counts once
     }
     Registration r = Resources.lookup(blocker);
+    if (r == null && s.opQueue != null) {
+      r = Resources.partOf(s.opQueue, blocker); // a condition of the queue the operation is on
+    }
     if (r == null || r.role == Registration.OWNER) {
       return null;
     }
+    Resources.waitedOn(blocker, s.opQueue);
     if (transferOnly != (r.role == Registration.TRANSFER)) {
       return null;
     }
@@ -520,7 +524,7 @@ public final class BlockedTime {
       s.awaitingExit = false;
       AWAITING_EXIT.getAndAdd(-1);
     }
-    s.waitToken = null;
+    s.waitToken = 0;
     s.open = false;
     s.standalone = false;
     s.depth = 0;

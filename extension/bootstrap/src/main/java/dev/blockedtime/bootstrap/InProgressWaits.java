@@ -101,9 +101,6 @@ public final class InProgressWaits {
    */
   public static List<Group> snapshot(ResourceName.Kind kind, long nowNanos) {
     Set<ThreadState> waits = waits(kind);
-    if (kind == ResourceName.Kind.QUEUE) {
-      Resources.expungeStale(); // once per collection: the registry sheds collected resources
-    }
     long lastSweep = LAST_SWEEP[kind.ordinal()];
     boolean sweep = lastSweep == 0 || nowNanos - lastSweep >= SWEEP_INTERVAL_NANOS;
     if (sweep) {

@@ -2,8 +2,8 @@ package dev.blockedtime.bootstrap;
 
 /**
  * What the registry knows about an object a thread can wait on: the resource it belongs to and
- * the role it plays there. Never references the resource itself (the registry's keys are weak, and
- * a value that reached its key would keep it alive); {@link #token} identifies the resource.
+ * the role it plays there. Built at each lookup (the registry holds numbers, see {@link
+ * Registry}); {@link #token} identifies the resource: equal tokens, same resource.
  */
 final class Registration {
   /** The resource object itself (a queue); waits never name it as their blocker, except LTQ. */
@@ -23,12 +23,12 @@ final class Registration {
   static final byte PARTIES = 6;
 
   final ResourceName name;
-  final Object token;
+  final int token;
   final byte role;
   /** For lock resources, the mode of waits that do not name one ({@code shared} for barriers). */
   final String defaultMode;
 
-  Registration(ResourceName name, Object token, byte role, String defaultMode) {
+  Registration(ResourceName name, int token, byte role, String defaultMode) {
     this.name = name;
     this.token = token;
     this.role = role;

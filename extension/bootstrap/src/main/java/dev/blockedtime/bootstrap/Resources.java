@@ -5,21 +5,25 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The registry of resources: maps every object a thread can wait on (a queue, its internal locks'
- * synchronizers, its conditions, its transferer) to a {@link Registration}.
+ * The resources the application built, and what each object its threads can wait on belongs to.
  *
- * <p>Resources are registered when constructed, because only then is the allocation site on the
- * stack. Objects constructed before the agent started, by the JDK for itself, or by the agent are
- * not registered, and waits on them are not recorded.
+ * <p>Resources are registered when constructed, because only then is the allocation site known:
+ * {@link Sites} gives it, as a number the rewritten call site passes ({@link #siteId}). Objects
+ * constructed before the agent started, by the JDK for itself, or by the agent are not
+ * registered, and waits on them are not recorded.
+ *
+ * <p>What is registered per resource is one object (two for a {@code LinkedBlockingQueue}, whose
+ * two locks can each be contended): the synchronizer of a lock, latch or semaphore; a queue's or
+ * barrier's internal lock, or its transferer; a stamped lock, phaser or condition itself. The
+ * resource itself is found through that part ({@link #lookup}), and the conditions a queue's
+ * threads await are told apart inside the operation that awaits them ({@link #partOf}), where the
+ * queue is known. See {@link Registry} for why nothing here refers to the objects.
  *
  * <p>Reading a queue's internal fields needs {@code java.util.concurrent} opened to this module;
  * the extension does that at start-up. If a JDK lays a queue out differently, that queue type logs
  * one line and is not recorded, and everything else goes on.
  */
 public final class Resources {
-  private static final WeakIdentityTable<Registration> TABLE = new WeakIdentityTable<>();
-
-
   // Per queue type: the fields holding its internal locks and conditions, with their roles.
   private static final ConcurrentHashMap<String, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
@@ -64,52 +68,239 @@ public final class Resources {
     for (Object sample : samples) {
       Layout layout = layout(sample.getClass().getSimpleName());
       for (int i = 0; layout.fields != null && i < layout.fields.length; i++) {
-        Object part = layout.fields[i].get(sample);
-        if (layout.roles[i] == Registration.LOCK) {
-          Layout.syncOf(part);
-        }
+        Object part = layout.part(sample, i);
+        partOf(sample, part);
+        waitedOn(part, sample);
       }
+      lookup(sample);
     }
+    REGISTRY.get(samples[0]);
   }
 
   private Resources() {}
 
   static void configure(Settings settings) {
     aliases = settings.names;
-    SITE_NAMES.clear();
+    for (Site site : sites) {
+      if (site != null) {
+        site.name = null; // named again, with the new aliases, when next registered
+      }
+    }
   }
 
-  static Registration lookup(Object blocker) {
-    return blocker == null ? null : TABLE.get(blocker);
+  // ---------------------------------------------------------------- sites
+
+  /** One place in the application's code that builds resources of one type. */
+  private static final class Site {
+    final String type;
+    final String where;
+    final ResourceName.Kind kind;
+    volatile ResourceName name;
+    int built; // racy count: only an eviction hint
+
+    Site(String type, String where) {
+      this.type = type;
+      this.where = where;
+      this.kind = isComposite(type) && !type.equals("CyclicBarrier") ? ResourceName.Kind.QUEUE : ResourceName.Kind.LOCK;
+    }
+
+    ResourceName name() {
+      ResourceName n = name;
+      if (n == null) {
+        n = ResourceName.of(kind, type, aliases.resolve(where));
+        name = n;
+      }
+      return n;
+    }
+
+    /** The mode of waits that do not name one: barriers' and phasers' parties wait shared. */
+    String defaultMode() {
+      switch (type) {
+        case "CyclicBarrier":
+        case "Phaser":
+          return LockOps.SHARED_MODE;
+        default:
+          return kind == ResourceName.Kind.LOCK ? LockOps.EXCLUSIVE : null;
+      }
+    }
+  }
+
+  private static final int ROLE_BITS = 3;
+  private static final ConcurrentHashMap<String, Integer> SITE_IDS = new ConcurrentHashMap<>();
+  private static volatile Site[] sites = new Site[64];
+  private static int siteCount;
+
+  private static final Registry REGISTRY = new Registry(kind -> {
+    Site[] all = sites;
+    int id = kind >>> ROLE_BITS;
+    return id < all.length && all[id] != null ? all[id].built : 0;
+  });
+
+  /**
+   * The number of the site {@code where} ({@code class.method:line}) building resources of {@code
+   * type}: assigned once, when the class that holds the site is rewritten, and passed by the call
+   * it gets. -1 past the limit (that site's resources are not named).
+   */
+  public static int siteId(String type, String where) {
+    String key = type + ' ' + where;
+    Integer id = SITE_IDS.get(key);
+    return id != null ? id : newSite(key, type, where);
+  }
+
+  private static synchronized int newSite(String key, String type, String where) {
+    Integer id = SITE_IDS.get(key);
+    if (id != null) {
+      return id;
+    }
+    if (siteCount > (Registry.MAX_KIND >>> ROLE_BITS)) {
+      Log.once("sites.limit", "more allocation sites than blocked-time can name; resources of the newest are not recorded", null);
+      return -1;
+    }
+    Site[] all = sites;
+    if (siteCount == all.length) {
+      all = java.util.Arrays.copyOf(all, all.length * 2);
+    }
+    all[siteCount] = new Site(type, where);
+    sites = all;
+    SITE_IDS.put(key, siteCount);
+    return siteCount++;
+  }
+
+  private static Site site(int id) {
+    Site[] all = sites;
+    return id >= 0 && id < all.length ? all[id] : null;
+  }
+
+  /** The name of a resource of {@code type} built at {@code where}. */
+  static ResourceName nameAt(String type, String where) {
+    Site s = site(siteId(type, where));
+    return s == null ? null : s.name();
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /**
+   * What {@code o} is: a registered part (a synchronizer, transferer, stamped lock, phaser or
+   * condition), or a queue or barrier found through its first part (role {@code OWNER}, or {@code
+   * TRANSFER} for a {@code LinkedTransferQueue}). Null when it belongs to no registered resource.
+   */
+  static Registration lookup(Object o) {
+    if (o == null) {
+      return null;
+    }
+    Registration r = registration(REGISTRY.get(o));
+    if (r != null) {
+      return r;
+    }
+    String type = compositeType(o.getClass());
+    if (type == null) {
+      return null;
+    }
+    Layout layout = layout(type);
+    if (layout.fields == null || layout.fields.length == 0) {
+      return null;
+    }
+    r = registration(REGISTRY.get(layout.part(o, 0)));
+    return r == null ? null : new Registration(r.name, r.token, Registration.OWNER, r.defaultMode);
+  }
+
+  /**
+   * What {@code blocker} is inside an operation on {@code resource} (a queue or barrier): a part
+   * of it that is not registered itself, such as a condition its threads await; null when it is
+   * not one of its parts.
+   */
+  static Registration partOf(Object resource, Object blocker) {
+    if (resource == null || blocker == null) {
+      return null;
+    }
+    String type = compositeType(resource.getClass());
+    if (type == null) {
+      return null;
+    }
+    Layout layout = layout(type);
+    for (int i = 0; layout.fields != null && i < layout.fields.length; i++) {
+      if (layout.part(resource, i) == blocker) {
+        Registration owner = lookup(resource);
+        return owner == null ? null : new Registration(owner.name, owner.token, layout.roles[i], owner.defaultMode);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A thread waits on {@code blocker} (inside an operation on {@code resource}, if not null): the
+   * registration is kept from now on, however many resources its site builds.
+   */
+  static void waitedOn(Object blocker, Object resource) {
+    REGISTRY.waited(blocker);
+    String type = resource == null ? null : compositeType(resource.getClass());
+    Layout layout = type == null ? null : layout(type);
+    if (layout != null && layout.fields != null && layout.fields.length > 0) {
+      REGISTRY.waited(layout.part(resource, 0));
+    }
+  }
+
+  private static Registration registration(long value) {
+    if (value == 0) {
+      return null;
+    }
+    int kind = Registry.kindOf(value);
+    Site s = site(kind >>> ROLE_BITS);
+    if (s == null) {
+      return null;
+    }
+    byte role = (byte) (kind & ((1 << ROLE_BITS) - 1));
+    return new Registration(s.name(), Registry.tokenOf(value), role, s.defaultMode());
   }
 
   static int size() {
-    return TABLE.size();
+    return REGISTRY.size();
   }
 
-  /** Drops registrations of collected resources (called by the gauge collector, off the hot path). */
-  public static void expungeStale() {
-    TABLE.expungeStale();
+  static int capacity() {
+    return REGISTRY.capacity();
   }
 
-  // The names of call sites already seen: the site strings are constants of the application's
-  // code, so one lookup (identity first) replaces building the name. Bounded: past the cap a site's
-  // name is built each time, which is slower, not wrong.
-  private static final int MAX_CACHED_SITES = 4096;
-  private static final ConcurrentHashMap<String, ResourceName> SITE_NAMES = new ConcurrentHashMap<>();
+  /** Forgets every registration (tests). */
+  static void clear() {
+    REGISTRY.clear();
+  }
 
-  /** The name of a resource of {@code kind} and {@code type} built at {@code site}. */
-  static ResourceName nameAt(ResourceName.Kind kind, String type, String site) {
-    ResourceName cached = SITE_NAMES.get(site);
-    if (cached != null && cached.kind == kind && cached.type.equals(type)) {
-      return cached;
+  // The covered j.u.c composite a class is or extends, per class.
+  private static final ClassValue<String> COMPOSITE_TYPE =
+      new ClassValue<String>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            String name = c.getName();
+            if (name.startsWith("java.util.concurrent.")) {
+              String simple = name.substring("java.util.concurrent.".length());
+              if (isComposite(simple)) {
+                return simple;
+              }
+            }
+          }
+          return null;
+        }
+      };
+
+  private static String compositeType(Class<?> cls) {
+    return COMPOSITE_TYPE.get(cls);
+  }
+
+  private static boolean isComposite(String type) {
+    if (type.equals("CyclicBarrier")) {
+      return true;
     }
-    ResourceName name = ResourceName.of(kind, type, aliases.resolve(site));
-    if (cached == null && SITE_NAMES.size() < MAX_CACHED_SITES) {
-      SITE_NAMES.putIfAbsent(site, name); // a line that builds two types keeps the first
+    for (String q : QUEUE_TYPES) {
+      if (q.equals(type)) {
+        return true;
+      }
     }
-    return name;
+    return false;
   }
+
+  // ---------------------------------------------------------------- registration
 
   /**
    * The site of an application subclass of a covered type being constructed, found by walking
@@ -123,36 +314,50 @@ public final class Resources {
     return site;
   }
 
+  private static int kind(int siteId, byte role) {
+    return (siteId << ROLE_BITS) | role;
+  }
+
   /**
    * A queue or a {@code CyclicBarrier} of {@code type} (the j.u.c class it is or extends) built at
-   * {@code site}: registers it and the internal locks and conditions its threads park on.
+   * {@code where}: registers the internal locks its threads contend on (or its transferer).
    */
-  static void registerComposite(Object resource, String type, String site) {
-    Layout layout = layout(type);
+  static void registerComposite(Object resource, String type, String where) {
+    registerComposite(resource, siteId(type, where));
+  }
+
+  /** The same, for the site numbered {@code siteId}. */
+  static void registerComposite(Object resource, int siteId) {
+    Site s = site(siteId);
+    if (s == null) {
+      return;
+    }
+    Layout layout = layout(s.type);
     if (layout.fields == null) {
       return;
     }
-    boolean barrier = type.equals("CyclicBarrier");
-    ResourceName.Kind kind = barrier ? ResourceName.Kind.LOCK : ResourceName.Kind.QUEUE;
-    String mode = barrier ? LockOps.SHARED_MODE : null;
-    ResourceName name = nameAt(kind, type, site);
-    Object token = new Object();
-    byte selfRole = type.equals("LinkedTransferQueue") ? Registration.TRANSFER : Registration.OWNER;
-    TABLE.put(resource, new Registration(name, token, selfRole, mode));
-    for (int i = 0; i < layout.fields.length; i++) {
-      Object part = layout.fields[i].get(resource);
-      if (part != null && layout.roles[i] == Registration.LOCK) {
-        part = Layout.syncOf(part);
-      }
+    s.built++;
+    if (layout.fields.length == 0) { // LinkedTransferQueue: its threads park on the queue itself
+      int h = Registry.hash(resource);
+      REGISTRY.put(resource, h, kind(siteId, Registration.TRANSFER), h);
+      return;
+    }
+    int token = 0;
+    for (int i = 0; i < layout.eager; i++) {
+      Object part = layout.part(resource, i);
       if (part != null) {
-        TABLE.put(part, new Registration(name, token, layout.roles[i], mode));
+        int h = Registry.hash(part);
+        if (i == 0) {
+          token = h;
+        }
+        REGISTRY.put(part, h, kind(siteId, layout.roles[i]), token);
       }
     }
   }
 
   /** The constructor of an application subclass of queue or barrier {@code type} has returned. */
   static void registerCompositeSubclass(Object resource, String type) {
-    if (TABLE.get(resource) != null) {
+    if (lookup(resource) != null) {
       return; // a delegating constructor already registered it
     }
     String site = subclassSite(resource.getClass());
@@ -162,32 +367,47 @@ public final class Resources {
   }
 
   /**
-   * A lock, semaphore, latch, stamped lock, condition or phaser built at {@code site}; {@code
+   * A lock, semaphore, latch, stamped lock, condition or phaser built at {@code where}; {@code
    * blocker} is the object its waits park on.
    */
-  static void registerLock(Object blocker, String type, String site) {
-    if (blocker == null) {
-      return;
-    }
-    ResourceName name = nameAt(ResourceName.Kind.LOCK, type, site);
-    boolean phaser = type.equals("Phaser");
-    TABLE.put(
-        blocker,
-        new Registration(
-            name,
-            new Object(),
-            phaser ? Registration.PARTIES : Registration.SYNC,
-            phaser ? LockOps.SHARED_MODE : LockOps.EXCLUSIVE));
+  static void registerLock(Object blocker, String type, String where) {
+    registerLock(blocker, siteId(type, where));
   }
 
-  /** {@code new T(...)} of lock type {@code type} at {@code site}. */
-  static void registerLockObject(Object lock, String type, String site) {
-    registerLock(Blockers.of(lock, type), type, site);
+  private static void registerLock(Object blocker, int siteId) {
+    Site s = site(siteId);
+    if (blocker == null || s == null) {
+      return;
+    }
+    s.built++;
+    int h = Registry.hash(blocker);
+    byte role = s.type.equals("Phaser") ? Registration.PARTIES : Registration.SYNC;
+    REGISTRY.put(blocker, h, kind(siteId, role), h);
+  }
+
+  /** {@code new T(...)} of a lock type at the site numbered {@code siteId}. */
+  static void registerLockObject(Object lock, int siteId) {
+    Site s = site(siteId);
+    if (s != null) {
+      registerLock(Blockers.of(lock, s.type), siteId);
+    }
+  }
+
+  /** {@code new T(...)} of lock type {@code type} at {@code where}. */
+  static void registerLockObject(Object lock, String type, String where) {
+    registerLockObject(lock, siteId(type, where));
+  }
+
+  /** A JDK condition returned by {@code newCondition()} at the site numbered {@code siteId}. */
+  static void registerCondition(Object condition, int siteId) {
+    if (isJdkCondition(condition)) {
+      registerLock(condition, siteId);
+    }
   }
 
   /** The constructor of an application subclass of lock type {@code type} has returned. */
   static void registerLockSubclass(Object lock, Object blocker, String type) {
-    if (blocker == null || TABLE.get(blocker) != null) { // a delegating constructor registered it
+    if (blocker == null || REGISTRY.get(blocker) != 0) { // a delegating constructor registered it
       return;
     }
     String site = subclassSite(lock.getClass());
@@ -197,23 +417,34 @@ public final class Resources {
   }
 
   static boolean isJdkCondition(Object condition) {
-    String cls = condition.getClass().getName();
-    return cls.equals("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject")
-        || cls.equals("java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject");
+    Class<?> cls = condition.getClass();
+    return cls == AQS_CONDITION || cls == AQLS_CONDITION;
+  }
+
+  private static final Class<?> AQS_CONDITION =
+      new java.util.concurrent.locks.ReentrantLock().newCondition().getClass();
+  private static final Class<?> AQLS_CONDITION = conditionClass("java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject");
+
+  private static Class<?> conditionClass(String name) {
+    try {
+      return Class.forName(name, false, null);
+    } catch (Throwable e) {
+      return Void.class;
+    }
   }
 
   /**
-   * What an {@code Executors.new*} call built at {@code site}: the work queue of the pool inside
+   * What an {@code Executors.new*} call built at {@code where}: the work queue of the pool inside
    * it is named after the application's line (the JDK built the queue, on the application's
    * behalf).
    */
-  static void registerExecutor(Object executor, String site) {
+  static void registerExecutor(Object executor, String where) {
     Object pool = Blockers.unwrapExecutor(executor);
     if (pool instanceof java.util.concurrent.ThreadPoolExecutor) {
       Object queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
       String type = coveredQueueType(queue);
-      if (type != null && TABLE.get(queue) == null) {
-        registerComposite(queue, type, site);
+      if (type != null) {
+        registerComposite(queue, type, where); // the JDK built it: the application's line names it
       }
     }
   }
@@ -239,10 +470,28 @@ public final class Resources {
 
     final VarHandle[] fields;
     final byte[] roles;
+    /**
+     * How many of the fields (the first ones) are registered with the resource: its locks, which
+     * threads contend on outside any blocking operation too, and a transferer. The rest are
+     * conditions, awaited only inside the resource's own blocking operations.
+     */
+    final int eager;
 
     private Layout(VarHandle[] fields, byte[] roles) {
       this.fields = fields;
       this.roles = roles;
+      int n = 0;
+      while (roles != null && n < roles.length
+          && (roles[n] == Registration.LOCK || roles[n] == Registration.TRANSFER)) {
+        n++;
+      }
+      this.eager = n;
+    }
+
+    /** Part {@code i} of {@code resource}: for a lock, the synchronizer its waits park on. */
+    Object part(Object resource, int i) {
+      Object part = fields[i].get(resource);
+      return part != null && roles[i] == Registration.LOCK ? syncOf(part) : part;
     }
 
     static Layout of(String type) {

@@ -4,11 +4,13 @@ package dev.blockedtime.bootstrap;
  * Where application code builds a resource. The extension rewrites each application class once,
  * when it loads: right after every {@code new} of a covered {@code java.util.concurrent} type, every
  * {@code Executors.new*} call and every {@code newCondition()} call, it adds a call to one of these
- * methods with the object just built and the call site ({@code class.method:line}) as a constant.
+ * methods with the object just built and the number of the call site ({@code class.method:line}
+ * and the type it builds, numbered by {@link Resources#siteId} as the class is rewritten) as a
+ * constant.
  *
  * <p>So a resource is named without looking at the stack: the allocation site is a fact about the
- * application's code, learned when its class loads. What these methods cost is a lookup of the
- * site's cached name and the registration (see {@link Resources}).
+ * application's code, learned when its class loads. What these methods cost is one identity hash
+ * and two array stores (see {@link Registry}).
  *
  * <p>Called from application code on any thread: every method catches everything.
  */
@@ -16,28 +18,28 @@ public final class Sites {
   private Sites() {}
 
   /** After {@code new T(...)} of a covered queue type {@code type}, or of a {@code CyclicBarrier}. */
-  public static void composite(Object resource, String type, String site) {
+  public static void composite(Object resource, int site) {
     try {
-      Resources.registerComposite(resource, type, site);
+      Resources.registerComposite(resource, site);
     } catch (Throwable t) {
       failed(t);
     }
   }
 
   /** After {@code new T(...)} of a lock, semaphore, latch, stamped lock or phaser of {@code type}. */
-  public static void lock(Object lock, String type, String site) {
+  public static void lock(Object lock, int site) {
     try {
-      Resources.registerLockObject(lock, type, site);
+      Resources.registerLockObject(lock, site);
     } catch (Throwable t) {
       failed(t);
     }
   }
 
   /** After a {@code newCondition()} call: the result, if it is a JDK condition, is a resource. */
-  public static void condition(Object condition, String site) {
+  public static void condition(Object condition, int site) {
     try {
-      if (condition != null && Resources.isJdkCondition(condition)) {
-        Resources.registerLock(condition, "Condition", site);
+      if (condition != null) {
+        Resources.registerCondition(condition, site);
       }
     } catch (Throwable t) {
       failed(t);

@@ -30,7 +30,7 @@ public final class ThreadState {
   boolean open;
   boolean standalone;
   /** The queue (registration token) of an operation's wait, which the operation's exit closes. */
-  Object waitToken;
+  int waitToken;
   /** The wait's parks are over and it waits for its operation's exit (counted by BlockedTime.opWaitPending). */
   boolean awaitingExit;
   int depth;

@@ -41,11 +41,10 @@ public final class AllocationSites implements ClassFileTransformer {
   private static final String CONDITION_DESCRIPTOR = "()Ljava/util/concurrent/locks/Condition;";
   private static final byte[] NEW_CONDITION = "newCondition".getBytes(StandardCharsets.ISO_8859_1);
 
-  private static final String HOOK_DESCRIPTOR =
-      "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/String;)V";
+  private static final String HOOK_DESCRIPTOR = "(Ljava/lang/Object;I)V";
   private static final String RESULT_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/String;)V";
 
-  /** What a covered {@code new T(...)} calls afterwards: {@code Sites.method(object, type, site)}. */
+  /** What a covered {@code new T(...)} calls afterwards: {@code Sites.method(object, siteNumber)}. */
   static final class Hook {
     final String method;
     final String type;
@@ -209,8 +208,7 @@ public final class AllocationSites implements ClassFileTransformer {
           Hook hook = constructors.get(owner);
           if (hook != null) { // the DUPped new object is on top of the stack
             super.visitInsn(Opcodes.DUP);
-            super.visitLdcInsn(hook.type);
-            super.visitLdcInsn(site());
+            super.visitLdcInsn(Resources.siteId(hook.type, site()));
             super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, hook.method, HOOK_DESCRIPTOR, false);
             hooked = true;
           }
@@ -227,7 +225,10 @@ public final class AllocationSites implements ClassFileTransformer {
           && opcode != Opcodes.INVOKESTATIC
           && name.equals("newCondition")
           && descriptor.equals(CONDITION_DESCRIPTOR)) {
-        hookResult("condition");
+        super.visitInsn(Opcodes.DUP);
+        super.visitLdcInsn(Resources.siteId("Condition", site()));
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, "condition", HOOK_DESCRIPTOR, false);
+        hooked = true;
       }
     }
 

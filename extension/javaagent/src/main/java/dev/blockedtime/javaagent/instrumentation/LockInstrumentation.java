@@ -85,7 +85,7 @@ final class LockInstrumentation implements TypeInstrumentation {
         @Advice.This Object lock,
         @Advice.FieldValue("sync") Object sync,
         @Advice.Origin Class<?> type) {
-      if (lock.getClass() != type) {
+      if (lock.getClass() != type && lock.getClass().getClassLoader() != null) {
         BlockedTime.lockCreated(lock, sync, type.getSimpleName());
       }
     }
@@ -96,7 +96,7 @@ final class LockInstrumentation implements TypeInstrumentation {
   public static class SelfConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit(@Advice.This Object lock, @Advice.Origin Class<?> type) {
-      if (lock.getClass() != type) {
+      if (lock.getClass() != type && lock.getClass().getClassLoader() != null) {
         BlockedTime.lockCreated(lock, lock, type.getSimpleName());
       }
     }

@@ -108,14 +108,16 @@ final class QueueInstrumentation implements TypeInstrumentation {
    * Shared with {@link LockInstrumentation} for {@code CyclicBarrier}, also a composite. The
    * application's {@code new T(...)} is named at its call site ({@link AllocationSites}); only an
    * application subclass, whose constructor runs this with a {@code this} of another class, is
-   * named here, by a stack walk. (No {@code onThrowable}: ByteBuddy cannot catch around a
+   * named here, by a stack walk. A subclass the JDK defines for itself (JDK 25's {@code
+   * SynchronousQueue} builds its transferer as a {@code LinkedTransferQueue} subclass) is the
+   * JDK's: the resource that holds it registers it. (No {@code onThrowable}: ByteBuddy cannot catch around a
    * constructor's super call; a constructor that throws leaves nothing to register.)
    */
   @SuppressWarnings("unused")
   public static class ConstructorAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit(@Advice.This Object resource, @Advice.Origin Class<?> type) {
-      if (resource.getClass() != type) {
+      if (resource.getClass() != type && resource.getClass().getClassLoader() != null) {
         BlockedTime.queueCreated(resource, type.getSimpleName());
       }
     }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The whole-program check of issue #10: ChurnProgram (8 producers and 8 consumers on every queue
+# type, 8 threads on every lock type, a million short-lived queues and as many locks) under the
+# agent alone and under the agent with the extension, alternating, ROUNDS times each. Prints each
+# run's wall time, the medians and their ratio, and writes them to <out>/churn.md.
+#
+#   benchmarks/churn.sh                  # 5 rounds, default sizes
+#   ROUNDS=3 benchmarks/churn.sh 20000 100000 1000000   # items, increments, resources churned
+#
+# Environment: JAVA_HOME picks the JDK; SKIP_BUILD=1 reuses the jars; OUT (default
+# benchmarks/target/churn).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+rounds="${ROUNDS:-5}"
+out="${OUT:-$here/target/churn}"
+mkdir -p "$out"
+
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  echo "Building the extension and the benchmarks..." >&2
+  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent -DskipTests
+  mvn -q -f "$root/benchmarks/pom.xml" package
+fi
+extension="$root/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar"
+agent="$here/target/agent/opentelemetry-javaagent.jar"
+
+common=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none
+  -Dotel.logs.exporter=none -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@")
+
+declare -a agent_s ext_s
+report="$out/churn.md"
+{
+  echo "# ChurnProgram: agent alone vs agent + blocked-time"
+  echo
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}"
+  echo
+  echo "| round | config | seconds | heap before (MB) | heap after (MB) |"
+  echo "|---|---|---:|---:|---:|"
+} > "$report"
+for ((r = 1; r <= rounds; r++)); do
+  # alternate which configuration goes first, so a drifting machine hits both alike
+  if ((r % 2)); then order=(agent ext); else order=(ext agent); fi
+  for config in "${order[@]}"; do
+    if [[ $config == ext ]]; then
+      line=$("$java" "-Dotel.javaagent.extensions=$extension" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+    else
+      line=$("$java" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+    fi
+    secs=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$line")
+    before=$(sed -E 's/.*heapBeforeMb=([0-9.]+).*/\1/' <<<"$line")
+    after=$(sed -E 's/.*heapAfterMb=([0-9.]+).*/\1/' <<<"$line")
+    echo "| $r | $config | $secs | $before | $after |" | tee -a "$report"
+    if [[ $config == ext ]]; then ext_s+=("$secs"); else agent_s+=("$secs"); fi
+  done
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ma=$(median "${agent_s[@]}")
+me=$(median "${ext_s[@]}")
+ratio=$(awk -v e="$me" -v a="$ma" 'BEGIN {printf "%.3f", e / a}')
+{
+  echo
+  echo "Median wall time: agent alone ${ma} s, agent + extension ${me} s; extension / agent = **${ratio}** (results exact in every run: the program checks them)."
+} | tee -a "$report"
