@@ -62,6 +62,8 @@ public final class BlockedTime {
     return settings;
   }
 
+  private static final int WARM_UP_WALKS = 2_000;
+
   /**
    * Runs, once, on a thread of the extension's own at start-up, what the first wait of a JVM
    * would otherwise do on the application's thread inside its operation: load and initialize the
@@ -71,7 +73,11 @@ public final class BlockedTime {
   public static void warmUp() {
     try {
       ThreadState s = STATE.get();
-      Frames.waitingStack(settings.stackDepth);
+      // Often enough for the JIT to compile the walk: interpreted, the first long wait's stack
+      // walk cost the application's call about 4 ms (FirstWaitBenchmarks).
+      for (int i = 0; i < WARM_UP_WALKS; i++) {
+        Frames.waitingStack(settings.stackDepth);
+      }
       Frames.allocationSite(Object.class);
       InProgressWaits.snapshot(ResourceName.Kind.QUEUE, System.nanoTime());
       Ops.snake("takeFirst");
@@ -401,14 +407,10 @@ public final class BlockedTime {
     if (s.busy || s.ignored || s.future != null) {
       return null; // a future's wait parks on (or awaits) things of its own: it counts once
     }
-    Registration r = Resources.lookup(blocker);
-    if (r == null && s.opQueue != null) {
-      r = Resources.partOf(s.opQueue, blocker); // a condition of the queue the operation is on
-    }
-    if (r == null || r.role == Registration.OWNER) {
+    Registration r = Resources.waitingOn(blocker, s.opQueue);
+    if (r == null) {
       return null;
     }
-    Resources.waitedOn(blocker, s.opQueue);
     if (transferOnly != (r.role == Registration.TRANSFER)) {
       return null;
     }

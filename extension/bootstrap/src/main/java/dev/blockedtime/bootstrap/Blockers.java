@@ -15,25 +15,51 @@ import java.lang.invoke.VarHandle;
 final class Blockers {
   private Blockers() {}
 
-  /** The object the waits of {@code lock}, of j.u.c type {@code type}, park on; null if unknown. */
-  static Object of(Object lock, String type) {
-    VarHandle sync;
+  /** What a lock type's waits park on: the lock itself, or the synchronizer in one of these. */
+  static final int SELF = 0;
+  static final int REENTRANT_LOCK = 1;
+  static final int READ_WRITE_LOCK = 2;
+  static final int SEMAPHORE = 3;
+  static final int LATCH = 4;
+
+  /** The code of j.u.c lock type {@code type}, for {@link #of(Object, int)}. */
+  static int code(String type) {
     switch (type) {
       case "ReentrantLock":
-        sync = ReentrantLockSync.HANDLE;
-        break;
+        return REENTRANT_LOCK;
       case "ReentrantReadWriteLock":
-        sync = ReadWriteLockSync.HANDLE;
-        break;
+        return READ_WRITE_LOCK;
       case "Semaphore":
-        sync = SemaphoreSync.HANDLE;
-        break;
+        return SEMAPHORE;
       case "CountDownLatch":
-        sync = LatchSync.HANDLE;
-        break;
+        return LATCH;
       default: // StampedLock, Phaser: their waits park on the object itself
+        return SELF;
+    }
+  }
+
+  /** The object the waits of {@code lock}, of j.u.c type {@code type}, park on; null if unknown. */
+  static Object of(Object lock, String type) {
+    return of(lock, code(type));
+  }
+
+  /** The same, by the type's {@link #code}: no string compared per call. */
+  static Object of(Object lock, int code) {
+    switch (code) {
+      case REENTRANT_LOCK:
+        return get(ReentrantLockSync.HANDLE, lock);
+      case READ_WRITE_LOCK:
+        return get(ReadWriteLockSync.HANDLE, lock);
+      case SEMAPHORE:
+        return get(SemaphoreSync.HANDLE, lock);
+      case LATCH:
+        return get(LatchSync.HANDLE, lock);
+      default:
         return lock;
     }
+  }
+
+  private static Object get(VarHandle sync, Object lock) {
     return sync == null ? null : sync.get(lock);
   }
 

@@ -51,11 +51,14 @@ final class Registry {
   private static final class Table {
     final int[] keys;
     final long[] values;
+    final byte[] cursors; // per bucket: the way to evict next, so that the oldest entry goes first
     final int shift;
+    volatile boolean frozen; // being copied into a larger table: writers write again there
 
     Table(int slots) {
       keys = new int[slots];
       values = new long[slots];
+      cursors = new byte[slots / WAYS];
       shift = 32 - Integer.numberOfTrailingZeros(slots / WAYS);
     }
 
@@ -89,6 +92,11 @@ final class Registry {
     return (int) (value >>> KIND_SHIFT);
   }
 
+  /** Whether the entry {@code value} was marked as one that waited. */
+  static boolean hasWaited(long value) {
+    return (value & WAITED) != 0;
+  }
+
   static int tokenOf(long value) {
     return (int) value;
   }
@@ -104,47 +112,44 @@ final class Registry {
         t = table;
         continue;
       }
-      VALUES.setRelease(t.values, slot, value);
-      KEYS.setRelease(t.keys, slot, h);
-      Table now = table;
-      if (now == t) {
+      t.values[slot] = value;
+      // A volatile store, then a volatile read of frozen: a resize that set frozen before
+      // copying either sees this entry or this writer sees frozen and writes again.
+      KEYS.setVolatile(t.keys, slot, h);
+      if (!t.frozen) {
         return;
       }
-      t = now; // a resize copied the table meanwhile: write into the new one
+      while (table == t) {
+        Thread.onSpinWait(); // the resize publishes the new table when its copy is done
+      }
+      t = table;
     }
   }
 
   /**
-   * The slot for hash {@code h}: free, or the most evictable of its bucket; when every entry there
-   * is kept, the next buckets ({@link #REACH} slots in all) are tried before the table grows.
-   * Returns -1 when the table should grow.
+   * The slot for hash {@code h}: the first free one of its bucket, else the bucket's oldest entry
+   * that is not kept; when every entry there is kept, the next buckets ({@link #REACH} slots in
+   * all) are tried before the table grows. Returns -1 when the table should grow.
    */
   private int slotFor(Table t, int h) {
     int mask = t.keys.length - 1;
     int b = t.bucket(h);
-    int victim = -1;
-    int victimBuilt = PROTECTED;
-    for (int n = 0; n < REACH; n++) {
-      int i = (b + n) & mask;
-      int k = (int) KEYS.getAcquire(t.keys, i);
-      if (k == 0) {
-        return i;
-      }
-      long v = t.values[i];
-      int built = (v & WAITED) != 0 ? 0 : counts.builtAt(kindOf(v));
-      if (built > victimBuilt) { // not kept: its site builds many, and it never waited
-        if (k == h) {
-          return i; // the same object again, or a dead one's hash: the newest wins
+    for (int n = 0; n < REACH; n += WAYS) {
+      int base = (b + n) & mask;
+      for (int i = base; i < base + WAYS; i++) {
+        if ((int) KEYS.getAcquire(t.keys, i) == 0) {
+          return i;
         }
-        victimBuilt = built;
-        victim = i;
       }
-      if (victim >= 0 && (n & (WAYS - 1)) == WAYS - 1) {
-        return victim; // the best of this bucket
+      int start = t.cursors[base / WAYS];
+      for (int j = 0; j < WAYS; j++) {
+        int way = (start + j) & (WAYS - 1);
+        long v = t.values[base + way];
+        if ((v & WAITED) == 0 && counts.builtAt(kindOf(v)) > PROTECTED) {
+          t.cursors[base / WAYS] = (byte) ((way + 1) & (WAYS - 1));
+          return base + way; // not kept: its site builds many, and it never waited
+        }
       }
-    }
-    if (victim >= 0) {
-      return victim;
     }
     return t.keys.length < MAX_SLOTS ? -1 : (b + (h & (WAYS - 1))) & mask;
   }
@@ -202,9 +207,10 @@ final class Registry {
     if (table != full) {
       return; // another writer grew it
     }
+    full.frozen = true;
     Table t = new Table(full.keys.length * 2);
     for (int i = 0; i < full.keys.length; i++) {
-      int h = full.keys[i];
+      int h = (int) KEYS.getVolatile(full.keys, i);
       if (h != 0) {
         int slot = slotFor(t, h);
         if (slot < 0) {

@@ -68,13 +68,12 @@ public final class Resources {
     for (Object sample : samples) {
       Layout layout = layout(sample.getClass().getSimpleName());
       for (int i = 0; layout.fields != null && i < layout.fields.length; i++) {
-        Object part = layout.part(sample, i);
-        partOf(sample, part);
-        waitedOn(part, sample);
+        layout.part(sample, i);
       }
       lookup(sample);
+      partOf(sample, sample); // not a part of itself: finds nothing, registers nothing
+      waitingOn(sample, null);
     }
-    REGISTRY.get(samples[0]);
   }
 
   private Resources() {}
@@ -95,13 +94,43 @@ public final class Resources {
     final String type;
     final String where;
     final ResourceName.Kind kind;
+    final int blocker; // for a lock type: what its waits park on (Blockers.code)
     volatile ResourceName name;
+    private volatile Layout layout;
+    // an Executors site: the site of the work queue of each covered type its pools hold
+    private volatile int[] queueSites;
     int built; // racy count: only an eviction hint
 
     Site(String type, String where) {
       this.type = type;
       this.where = where;
       this.kind = isComposite(type) && !type.equals("CyclicBarrier") ? ResourceName.Kind.QUEUE : ResourceName.Kind.LOCK;
+      this.blocker = Blockers.code(type);
+    }
+
+    Layout layout() {
+      Layout l = layout;
+      if (l == null) {
+        l = Resources.layout(type);
+        layout = l;
+      }
+      return l;
+    }
+
+    /** For an {@code Executors} site: the site of a work queue of {@code QUEUE_TYPES[index]}. */
+    int queueSite(int index) {
+      int[] q = queueSites;
+      if (q == null) {
+        q = new int[QUEUE_TYPES.length];
+        java.util.Arrays.fill(q, -2);
+        queueSites = q;
+      }
+      int id = q[index];
+      if (id == -2) {
+        id = siteId(QUEUE_TYPES[index], where);
+        q[index] = id;
+      }
+      return id;
     }
 
     ResourceName name() {
@@ -160,7 +189,9 @@ public final class Resources {
     if (siteCount == all.length) {
       all = java.util.Arrays.copyOf(all, all.length * 2);
     }
-    all[siteCount] = new Site(type, where);
+    Site site = new Site(type, where);
+    site.name(); // named now, as its class is rewritten, not in its resources' first wait
+    all[siteCount] = site;
     sites = all;
     SITE_IDS.put(key, siteCount);
     return siteCount++;
@@ -192,65 +223,75 @@ public final class Resources {
     if (r != null) {
       return r;
     }
-    String type = compositeType(o.getClass());
-    if (type == null) {
-      return null;
+    long owner = ownerValue(o);
+    return owner == 0 ? null : registration(owner, Registration.OWNER);
+  }
+
+  /** The registry's value for composite {@code resource}'s first part, or 0. */
+  private static long ownerValue(Object resource) {
+    Layout layout = LAYOUT_OF.get(resource.getClass());
+    if (layout == null || layout.fields == null || layout.fields.length == 0) {
+      return 0;
     }
-    Layout layout = layout(type);
-    if (layout.fields == null || layout.fields.length == 0) {
-      return null;
+    return REGISTRY.get(layout.part(resource, 0));
+  }
+
+  /**
+   * What a thread is about to wait on: {@code blocker}, inside an operation on {@code resource}
+   * when that is not null. A registered part, or a part of {@code resource} that is not
+   * registered itself (a condition its threads await), which is registered now. Either way the
+   * registration is kept from now on, however many resources its site builds. Null when the wait
+   * is on nothing registered, or on a queue or barrier itself.
+   */
+  static Registration waitingOn(Object blocker, Object resource) {
+    long v = REGISTRY.get(blocker);
+    if (v != 0) {
+      if (!Registry.hasWaited(v)) {
+        REGISTRY.waited(blocker);
+      }
+      return registration(v);
     }
-    r = registration(REGISTRY.get(layout.part(o, 0)));
-    return r == null ? null : new Registration(r.name, r.token, Registration.OWNER, r.defaultMode);
+    return resource == null ? null : partOf(resource, blocker);
   }
 
   /**
    * What {@code blocker} is inside an operation on {@code resource} (a queue or barrier): a part
-   * of it that is not registered itself, such as a condition its threads await; null when it is
-   * not one of its parts.
+   * of it that is not registered itself, such as a condition its threads await; registered now,
+   * as a part that waited. Null when it is not one of its parts.
    */
   static Registration partOf(Object resource, Object blocker) {
     if (resource == null || blocker == null) {
       return null;
     }
-    String type = compositeType(resource.getClass());
-    if (type == null) {
-      return null;
-    }
-    Layout layout = layout(type);
-    for (int i = 0; layout.fields != null && i < layout.fields.length; i++) {
+    Layout layout = LAYOUT_OF.get(resource.getClass());
+    for (int i = 0; layout != null && layout.fields != null && i < layout.fields.length; i++) {
       if (layout.part(resource, i) == blocker) {
-        Registration owner = lookup(resource);
-        return owner == null ? null : new Registration(owner.name, owner.token, layout.roles[i], owner.defaultMode);
+        Object first = layout.part(resource, 0);
+        long owner = REGISTRY.get(first);
+        if (owner == 0) {
+          return null;
+        }
+        REGISTRY.waited(first);
+        int kind = kind(Registry.kindOf(owner) >>> ROLE_BITS, layout.roles[i]);
+        REGISTRY.put(blocker, Registry.hash(blocker), kind, Registry.tokenOf(owner));
+        REGISTRY.waited(blocker);
+        return registration(owner, layout.roles[i]);
       }
     }
     return null;
   }
 
-  /**
-   * A thread waits on {@code blocker} (inside an operation on {@code resource}, if not null): the
-   * registration is kept from now on, however many resources its site builds.
-   */
-  static void waitedOn(Object blocker, Object resource) {
-    REGISTRY.waited(blocker);
-    String type = resource == null ? null : compositeType(resource.getClass());
-    Layout layout = type == null ? null : layout(type);
-    if (layout != null && layout.fields != null && layout.fields.length > 0) {
-      REGISTRY.waited(layout.part(resource, 0));
-    }
+  private static Registration registration(long value) {
+    return registration(value, (byte) (Registry.kindOf(value) & ((1 << ROLE_BITS) - 1)));
   }
 
-  private static Registration registration(long value) {
+  /** The registration {@code value} stands for, in role {@code role}; null for 0. */
+  private static Registration registration(long value, byte role) {
     if (value == 0) {
       return null;
     }
-    int kind = Registry.kindOf(value);
-    Site s = site(kind >>> ROLE_BITS);
-    if (s == null) {
-      return null;
-    }
-    byte role = (byte) (kind & ((1 << ROLE_BITS) - 1));
-    return new Registration(s.name(), Registry.tokenOf(value), role, s.defaultMode());
+    Site s = site(Registry.kindOf(value) >>> ROLE_BITS);
+    return s == null ? null : new Registration(s.name(), Registry.tokenOf(value), role, s.defaultMode());
   }
 
   static int size() {
@@ -287,6 +328,16 @@ public final class Resources {
   private static String compositeType(Class<?> cls) {
     return COMPOSITE_TYPE.get(cls);
   }
+
+  // The layout of the covered composite a class is or extends, or null, per class.
+  private static final ClassValue<Layout> LAYOUT_OF =
+      new ClassValue<Layout>() {
+        @Override
+        protected Layout computeValue(Class<?> type) {
+          String composite = compositeType(type);
+          return composite == null ? null : layout(composite);
+        }
+      };
 
   private static boolean isComposite(String type) {
     if (type.equals("CyclicBarrier")) {
@@ -332,7 +383,7 @@ public final class Resources {
     if (s == null) {
       return;
     }
-    Layout layout = layout(s.type);
+    Layout layout = s.layout();
     if (layout.fields == null) {
       return;
     }
@@ -389,7 +440,7 @@ public final class Resources {
   static void registerLockObject(Object lock, int siteId) {
     Site s = site(siteId);
     if (s != null) {
-      registerLock(Blockers.of(lock, s.type), siteId);
+      registerLock(Blockers.of(lock, s.blocker), siteId);
     }
   }
 
@@ -434,24 +485,40 @@ public final class Resources {
   }
 
   /**
-   * What an {@code Executors.new*} call built at {@code where}: the work queue of the pool inside
-   * it is named after the application's line (the JDK built the queue, on the application's
-   * behalf).
+   * What an {@code Executors.new*} call built at the site numbered {@code siteId}: the work queue
+   * of the pool inside it is named after the application's line (the JDK built the queue, on the
+   * application's behalf).
    */
-  static void registerExecutor(Object executor, String where) {
+  static void registerExecutor(Object executor, int siteId) {
+    Site s = site(siteId);
     Object pool = Blockers.unwrapExecutor(executor);
-    if (pool instanceof java.util.concurrent.ThreadPoolExecutor) {
+    if (s != null && pool instanceof java.util.concurrent.ThreadPoolExecutor) {
       Object queue = ((java.util.concurrent.ThreadPoolExecutor) pool).getQueue();
-      String type = coveredQueueType(queue);
-      if (type != null) {
-        registerComposite(queue, type, where); // the JDK built it: the application's line names it
+      int index = QUEUE_INDEX.get(queue.getClass());
+      if (index >= 0) {
+        registerComposite(queue, s.queueSite(index)); // the JDK built it: the application's line names it
       }
     }
   }
 
-  /** The simple name of {@code queue}'s class when it is exactly a covered queue type, else null. */
-  private static String coveredQueueType(Object queue) {
-    String cls = queue.getClass().getName();
+  // The index in QUEUE_TYPES of a class that is exactly a covered queue type, else -1.
+  private static final ClassValue<Integer> QUEUE_INDEX =
+      new ClassValue<Integer>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+          String simple = coveredQueueType(type);
+          for (int i = 0; simple != null && i < QUEUE_TYPES.length; i++) {
+            if (QUEUE_TYPES[i].equals(simple)) {
+              return i;
+            }
+          }
+          return -1;
+        }
+      };
+
+  /** The simple name of {@code cls} when it is exactly a covered queue type, else null. */
+  private static String coveredQueueType(Class<?> queueClass) {
+    String cls = queueClass.getName();
     if (!cls.startsWith("java.util.concurrent.")) {
       return null;
     }
@@ -466,8 +533,6 @@ public final class Resources {
 
   /** Field layout of one queue type; {@code fields == null} when it cannot be read. */
   private static final class Layout {
-    private static volatile VarHandle reentrantLockSync;
-
     final VarHandle[] fields;
     final byte[] roles;
     /**
@@ -556,23 +621,9 @@ public final class Resources {
 
     /** The synchronizer behind a ReentrantLock: the object its waits park on. */
     static Object syncOf(Object lock) {
-      if (!(lock instanceof java.util.concurrent.locks.ReentrantLock)) {
-        return null;
-      }
-      try {
-        VarHandle h = reentrantLockSync;
-        if (h == null) {
-          Class<?> cls = java.util.concurrent.locks.ReentrantLock.class;
-          h =
-              MethodHandles.privateLookupIn(cls, MethodHandles.lookup())
-                  .findVarHandle(cls, "sync", cls.getDeclaredField("sync").getType());
-          reentrantLockSync = h;
-        }
-        return h.get(lock);
-      } catch (Throwable e) {
-        Log.once("layout.ReentrantLock", "cannot read ReentrantLock.sync on this JDK; lock contention inside queues is not recorded", e);
-        return null;
-      }
+      return lock instanceof java.util.concurrent.locks.ReentrantLock
+          ? Blockers.of(lock, Blockers.REENTRANT_LOCK)
+          : null;
     }
   }
 }

@@ -47,7 +47,7 @@ public final class Sites {
   }
 
   /** After an {@code Executors.new*} call: what the executor it built waits on is named here. */
-  public static void executor(Object executor, String site) {
+  public static void executor(Object executor, int site) {
     try {
       if (executor != null) {
         Resources.registerExecutor(executor, site);

@@ -23,8 +23,9 @@ import org.objectweb.asm.Opcodes;
  * Names resources where the application builds them, without a stack walk. When an application
  * class loads, each {@code new} of a covered {@code java.util.concurrent} type, each {@code
  * Executors.new*} call and each {@code newCondition()} call in it is followed by a call into
- * {@link dev.blockedtime.bootstrap.Sites} with the object just built and the call site, {@code
- * class.method:line}, as a constant: the same text a stack walk at that moment would give.
+ * {@link dev.blockedtime.bootstrap.Sites} with the object just built and, as a constant, the
+ * number {@code Resources.siteId} gives the call site ({@code class.method:line}, the same text a
+ * stack walk at that moment would give) and the type built there.
  *
  * <p>Cost: at class load, one scan of the class file's bytes for the names of what it hooks; only
  * classes that mention one are parsed, and only those with a call to rewrite are changed. At
@@ -42,7 +43,6 @@ public final class AllocationSites implements ClassFileTransformer {
   private static final byte[] NEW_CONDITION = "newCondition".getBytes(StandardCharsets.ISO_8859_1);
 
   private static final String HOOK_DESCRIPTOR = "(Ljava/lang/Object;I)V";
-  private static final String RESULT_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/String;)V";
 
   /** What a covered {@code new T(...)} calls afterwards: {@code Sites.method(object, siteNumber)}. */
   static final class Hook {
@@ -207,10 +207,7 @@ public final class AllocationSites implements ClassFileTransformer {
           pendingNew.remove(last);
           Hook hook = constructors.get(owner);
           if (hook != null) { // the DUPped new object is on top of the stack
-            super.visitInsn(Opcodes.DUP);
-            super.visitLdcInsn(Resources.siteId(hook.type, site()));
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, hook.method, HOOK_DESCRIPTOR, false);
-            hooked = true;
+            hook(hook.method, hook.type);
           }
         } else if (pending.length() == owner.length() + 1 && pending.endsWith(owner)) {
           pendingNew.remove(last); // a NEW without a DUP: nothing to hook
@@ -220,23 +217,23 @@ public final class AllocationSites implements ClassFileTransformer {
           && owner.equals("java/util/concurrent/Executors")
           && name.startsWith("new")
           && descriptor.endsWith(";")) {
-        hookResult("executor");
+        hook("executor", "Executor");
       } else if (conditions
           && opcode != Opcodes.INVOKESTATIC
           && name.equals("newCondition")
           && descriptor.equals(CONDITION_DESCRIPTOR)) {
-        super.visitInsn(Opcodes.DUP);
-        super.visitLdcInsn(Resources.siteId("Condition", site()));
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, "condition", HOOK_DESCRIPTOR, false);
-        hooked = true;
+        hook("condition", "Condition");
       }
     }
 
-    /** Hooks the object the call just made returned, which is on top of the stack. */
-    private void hookResult(String method) {
+    /**
+     * Passes the object on top of the stack (just built, or just returned) to {@code
+     * Sites.method}, with the number of this site for {@code type} as a constant.
+     */
+    private void hook(String method, String type) {
       super.visitInsn(Opcodes.DUP);
-      super.visitLdcInsn(site());
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, method, RESULT_DESCRIPTOR, false);
+      super.visitLdcInsn(Resources.siteId(type, site()));
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, SITES, method, HOOK_DESCRIPTOR, false);
       hooked = true;
     }
 
