@@ -18,13 +18,7 @@ rounds="${ROUNDS:-5}"
 out="${OUT:-$here/target/churn}"
 mkdir -p "$out"
 
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  echo "Building the extension and the benchmarks..." >&2
-  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent -DskipTests
-  mvn -q -f "$root/benchmarks/pom.xml" package
-fi
-extension="$root/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar"
-agent="$here/target/agent/opentelemetry-javaagent.jar"
+source "$here/build.sh"
 
 common=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none
   -Dotel.logs.exporter=none -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@")

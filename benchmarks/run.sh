@@ -24,17 +24,7 @@ else
   java="java"
 fi
 
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-  echo "Building the extension and the benchmarks..." >&2
-  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent -DskipTests
-  mvn -q -f "$root/benchmarks/pom.xml" package
-fi
-
-extension="$root/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar"
-agent="$here/target/agent/opentelemetry-javaagent.jar"
-for f in "$extension" "$agent" "$here/target/benchmarks.jar"; do
-  [[ -f "$f" ]] || { echo "Missing $f (build failed, or SKIP_BUILD=1 without a previous build)" >&2; exit 1; }
-done
+source "$here/build.sh"
 
 exec "$java" -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.CompareRunner \
   --agent "$agent" --extension "$extension" --out "$here/target" "$@"

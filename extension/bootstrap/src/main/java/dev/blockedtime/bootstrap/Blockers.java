@@ -38,12 +38,10 @@ final class Blockers {
     }
   }
 
-  /** The object the waits of {@code lock}, of j.u.c type {@code type}, park on; null if unknown. */
-  static Object of(Object lock, String type) {
-    return of(lock, code(type));
-  }
-
-  /** The same, by the type's {@link #code}: no string compared per call. */
+  /**
+   * The object the waits of {@code lock} park on, by its type's {@link #code} (no string compared
+   * per construction); null if unknown.
+   */
   static Object of(Object lock, int code) {
     switch (code) {
       case REENTRANT_LOCK:

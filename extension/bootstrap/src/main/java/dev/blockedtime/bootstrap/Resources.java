@@ -202,12 +202,6 @@ public final class Resources {
     return id >= 0 && id < all.length ? all[id] : null;
   }
 
-  /** The name of a resource of {@code type} built at {@code where}. */
-  static ResourceName nameAt(String type, String where) {
-    Site s = site(siteId(type, where));
-    return s == null ? null : s.name();
-  }
-
   // ---------------------------------------------------------------- lookups
 
   /**
@@ -292,19 +286,6 @@ public final class Resources {
     }
     Site s = site(Registry.kindOf(value) >>> ROLE_BITS);
     return s == null ? null : new Registration(s.name(), Registry.tokenOf(value), role, s.defaultMode());
-  }
-
-  static int size() {
-    return REGISTRY.size();
-  }
-
-  static int capacity() {
-    return REGISTRY.capacity();
-  }
-
-  /** Forgets every registration (tests). */
-  static void clear() {
-    REGISTRY.clear();
   }
 
   // The covered j.u.c composite a class is or extends, per class.
@@ -444,11 +425,6 @@ public final class Resources {
     }
   }
 
-  /** {@code new T(...)} of lock type {@code type} at {@code where}. */
-  static void registerLockObject(Object lock, String type, String where) {
-    registerLockObject(lock, siteId(type, where));
-  }
-
   /** A JDK condition returned by {@code newCondition()} at the site numbered {@code siteId}. */
   static void registerCondition(Object condition, int siteId) {
     if (isJdkCondition(condition)) {
@@ -467,7 +443,7 @@ public final class Resources {
     }
   }
 
-  static boolean isJdkCondition(Object condition) {
+  private static boolean isJdkCondition(Object condition) {
     Class<?> cls = condition.getClass();
     return cls == AQS_CONDITION || cls == AQLS_CONDITION;
   }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sourced by run.sh and churn.sh: builds the extension and the benchmarks module (unless
+# SKIP_BUILD=1), then sets $extension and $agent and checks that every jar is there.
+# Expects $root (the repository) and $here (benchmarks/).
+if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
+  echo "Building the extension and the benchmarks..." >&2
+  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent -DskipTests
+  mvn -q -f "$root/benchmarks/pom.xml" package
+fi
+
+extension="$root/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar"
+agent="$here/target/agent/opentelemetry-javaagent.jar"
+for f in "$extension" "$agent" "$here/target/benchmarks.jar"; do
+  [[ -f "$f" ]] || { echo "Missing $f (build failed, or SKIP_BUILD=1 without a previous build)" >&2; exit 1; }
+done
