@@ -72,6 +72,16 @@ public final class Resources {
   }
 
   /**
+   * The name of an executor of {@code type} being constructed here, or null when it is not to be
+   * recorded (built by the agent, or by the JDK for itself). The one place an executor's name comes
+   * from: the alias, else the allocation site.
+   */
+  static ResourceName executorName(String type) {
+    String site = siteName();
+    return site == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, site);
+  }
+
+  /**
    * Called when a queue or a {@code CyclicBarrier} of {@code type} (the j.u.c class it is or
    * extends) has been constructed: registers it and the internal locks and conditions its
    * threads park on.

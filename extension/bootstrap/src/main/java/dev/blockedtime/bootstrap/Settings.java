@@ -29,6 +29,7 @@ public final class Settings {
   public final boolean monitors;
   public final boolean grpc;
   public final boolean deadlocks;
+  public final boolean executors;
   public final long spanEventThresholdNanos;
   public final long stackThresholdNanos;
   public final int stackDepth;
@@ -43,6 +44,7 @@ public final class Settings {
     monitors = enabled && bool(raw, "monitors.enabled");
     grpc = enabled && bool(raw, "grpc.enabled");
     deadlocks = enabled && bool(raw, "deadlocks.enabled");
+    executors = enabled && bool(raw, "executors.enabled");
     spanEventThresholdNanos = duration(raw, "span-event-threshold", DEFAULT_SPAN_EVENT_THRESHOLD, 0);
     stackThresholdNanos = duration(raw, "stack-threshold", DEFAULT_STACK_THRESHOLD, 0);
     stackDepth = integer(raw, "stack-depth", DEFAULT_STACK_DEPTH, 1, MAX_STACK_DEPTH);

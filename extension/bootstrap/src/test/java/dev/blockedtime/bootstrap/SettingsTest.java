@@ -40,6 +40,7 @@ class SettingsTest {
     assertThat(s.monitors).isTrue();
     assertThat(s.grpc).isTrue();
     assertThat(s.deadlocks).isTrue();
+    assertThat(s.executors).isTrue();
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackDepth).isEqualTo(8);
@@ -80,6 +81,7 @@ class SettingsTest {
             P + "monitors.enabled",
             P + "grpc.enabled",
             P + "deadlocks.enabled",
+            P + "executors.enabled",
             P + "span-event-threshold",
             P + "stack-threshold",
             P + "stack-depth",
@@ -112,6 +114,15 @@ class SettingsTest {
     assertThat(s.monitors).isFalse();
     assertThat(s.grpc).isFalse();
     assertThat(s.deadlocks).isFalse();
+    assertThat(s.executors).isFalse();
+    assertThat(log.lines()).isEmpty();
+  }
+
+  @Test
+  void executorsTurnOffOnTheirOwn() {
+    Settings s = settings("executors.enabled", "false");
+    assertThat(s.executors).isFalse();
+    assertThat(s.queues && s.locks && s.monitors && s.grpc && s.deadlocks).isTrue();
     assertThat(log.lines()).isEmpty();
   }
 
@@ -236,7 +247,8 @@ class SettingsTest {
       "locks.enabled",
       "monitors.enabled",
       "grpc.enabled",
-      "deadlocks.enabled"
+      "deadlocks.enabled",
+      "executors.enabled"
     };
     for (String key : boolKeys) {
       for (String bad : new String[] {"yes", "no", "1", "0", "on", "off", "tru", "falsey", "enabled"}) {
@@ -282,6 +294,7 @@ class SettingsTest {
     assertThat(s.monitors).isEqualTo(d.monitors);
     assertThat(s.grpc).isEqualTo(d.grpc);
     assertThat(s.deadlocks).isEqualTo(d.deadlocks);
+    assertThat(s.executors).isEqualTo(d.executors);
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackDepth).isEqualTo(8);

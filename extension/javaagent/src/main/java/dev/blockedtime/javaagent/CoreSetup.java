@@ -1,10 +1,12 @@
 package dev.blockedtime.javaagent;
 
 import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.ExecutorTasks;
 import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
+import dev.blockedtime.javaagent.executor.ExecutorTelemetry;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -17,6 +19,7 @@ public final class CoreSetup {
   static void configure(Function<String, String> config) {
     Settings settings = Settings.from(config);
     BlockedTime.configure(settings);
+    ExecutorTasks.configure(settings);
     if (settings.enabled) {
       JdkSupport.check(settings);
     }
@@ -32,6 +35,9 @@ public final class CoreSetup {
         }
         if (settings.deadlocks) {
           DeadlockDetector.start(GlobalOpenTelemetry.get(), settings);
+        }
+        if (settings.executors) {
+          ExecutorTasks.start(new ExecutorTelemetry(GlobalOpenTelemetry.get(), settings));
         }
       }
     } catch (Throwable t) {
