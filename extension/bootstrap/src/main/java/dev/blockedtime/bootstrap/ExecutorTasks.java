@@ -443,34 +443,44 @@ public final class ExecutorTasks {
       return new ArrayList<>();
     }
     synchronized (SNAPSHOT_LOCK) {
+      EXECUTORS.expungeStale(); // once per collection: the registry sheds collected executors
       Map<ResourceName, Group> groups = new IdentityHashMap<>();
       Map<Object, Set<Object>> queues = new IdentityHashMap<>(); // pool → its queue's tasks, lazily
       int[] forkJoinDropped = new int[1];
       t.forEach(
-          (task, owner, stamp) -> {
-            Object executor = owner.executor.get();
-            boolean live =
-                executor != null
-                    && !(task instanceof FutureTask && ((FutureTask<?>) task).isDone())
-                    && !(task instanceof ForkJoinTask && ((ForkJoinTask<?>) task).isDone());
-            if (live
-                && stamp != DUE_TIME_IN_TASK
-                && owner.kind == ExecutorRecord.THREAD_POOL
-                && nowNanos - stamp > STALE_NANOS) {
-              live = queued(queues, (ThreadPoolExecutor) executor).contains(task);
+          new QueuedTasks.Visitor() {
+            @Override
+            public boolean visit(Object task, ExecutorRecord owner, long stamp) {
+              Object executor = owner.executor.get();
+              boolean live =
+                  executor != null
+                      && !(task instanceof FutureTask && ((FutureTask<?>) task).isDone())
+                      && !(task instanceof ForkJoinTask && ((ForkJoinTask<?>) task).isDone());
+              if (live
+                  && stamp != DUE_TIME_IN_TASK
+                  && owner.kind == ExecutorRecord.THREAD_POOL
+                  && nowNanos - stamp > STALE_NANOS) {
+                live = queued(queues, (ThreadPoolExecutor) executor).contains(task);
+              }
+              if (!live) {
+                return false;
+              }
+              if (stamp != DUE_TIME_IN_TASK) {
+                Group g = groups.computeIfAbsent(owner.name, Group::new);
+                g.tasks++;
+                g.oldestNanos = Math.max(g.oldestNanos, nowNanos - stamp);
+              }
+              return true;
             }
-            if (!live) {
+
+            @Override
+            public void dropped(ExecutorRecord owner) {
+              // only entries actually removed: one its task's start claimed meanwhile was counted
+              // down there
               if (owner.kind == ExecutorRecord.FORK_JOIN) {
                 forkJoinDropped[0]++;
               }
-              return false;
             }
-            if (stamp != DUE_TIME_IN_TASK) {
-              Group g = groups.computeIfAbsent(owner.name, Group::new);
-              g.tasks++;
-              g.oldestNanos = Math.max(g.oldestNanos, nowNanos - stamp);
-            }
-            return true;
           });
       if (forkJoinDropped[0] > 0) {
         FORK_JOIN_QUEUED.getAndAdd(-forkJoinDropped[0]);

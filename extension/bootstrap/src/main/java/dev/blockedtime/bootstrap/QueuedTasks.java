@@ -174,6 +174,12 @@ final class QueuedTasks {
   interface Visitor {
     /** Returns false to drop the entry. */
     boolean visit(Object task, ExecutorRecord owner, long stamp);
+
+    /**
+     * Called for each entry that {@link #visit} rejected and that was then removed (it may have
+     * been claimed meanwhile by the thread that started its task: then it is not called).
+     */
+    default void dropped(ExecutorRecord owner) {}
   }
 
   /**
@@ -193,6 +199,7 @@ final class QueuedTasks {
       }
       if (!v.visit(task, owner, stamp) && SLOTS.compareAndSet(keys, i, task, CLAIMED)) {
         free(i);
+        v.dropped(owner);
       }
     }
     if (!hasOverflow()) {
@@ -215,6 +222,7 @@ final class QueuedTasks {
             last = copy;
           } else {
             overflowSize--;
+            v.dropped(e.owner);
           }
         }
         if (kept == null) {

@@ -176,4 +176,32 @@ class QueuedTasksTest {
     assertThat(left.get()).isZero();
     assertThat(t.hasOverflow()).isFalse();
   }
+
+  /** An entry claimed by its task's start while the sweep looks at it is not counted as dropped. */
+  @Test
+  void anEntryClaimedDuringTheSweepIsNotReportedDropped() {
+    QueuedTasks t = new QueuedTasks();
+    Object raced = new Object();
+    Object stale = new Object();
+    t.put(raced, POOL, 1L, null);
+    t.put(stale, POOL, 2L, null);
+    AtomicLong dropped = new AtomicLong();
+    t.forEach(new QueuedTasks.Visitor() {
+      @Override
+      public boolean visit(Object task, ExecutorRecord owner, long stamp) {
+        if (task == raced) {
+          int slot = t.claim(raced); // its worker starts it right now
+          t.free(slot);
+        }
+        return false;
+      }
+
+      @Override
+      public void dropped(ExecutorRecord owner) {
+        dropped.incrementAndGet();
+      }
+    });
+    assertThat(dropped.get()).isEqualTo(1);
+    assertThat(t.claim(stale)).isEqualTo(-1);
+  }
 }
