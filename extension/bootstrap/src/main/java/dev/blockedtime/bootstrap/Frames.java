@@ -135,6 +135,31 @@ public final class Frames {
     return null;
   }
 
+  /**
+   * The allocation site of an executor being constructed, or {@link #JDK_OWNED} when the JDK built
+   * it for itself (the virtual-thread scheduler, an {@code HttpClient}'s pool): the first frame
+   * outside {@code java.util.concurrent} (whose {@code Executors} factories build pools for the
+   * application) is then another JDK class.
+   */
+  public static String executorSite() {
+    return WALKER.walk(
+        s -> {
+          Iterator<StackFrame> it = s.limit(MAX_SITE_DEPTH).iterator();
+          while (it.hasNext()) {
+            StackFrame frame = it.next();
+            String cls = frame.getClassName();
+            if (isOwn(cls) || cls.startsWith("java.util.concurrent.")) {
+              continue;
+            }
+            if (isJdk(cls)) {
+              return JDK_OWNED;
+            }
+            return allocationSite(Stream.concat(Stream.of(frame), iteratorStream(it)));
+          }
+          return null;
+        });
+  }
+
   private static Stream<StackFrame> iteratorStream(Iterator<StackFrame> it) {
     return java.util.stream.StreamSupport.stream(
         java.util.Spliterators.spliteratorUnknownSize(it, 0), false);

@@ -73,11 +73,11 @@ public final class Resources {
 
   /**
    * The name of an executor of {@code type} being constructed here, or null when it is not to be
-   * recorded (built by the agent, or by the JDK for itself). The one place an executor's name comes
-   * from: the alias, else the allocation site.
+   * recorded (built by the agent, or by the JDK for itself, such as the virtual-thread scheduler).
+   * The one place an executor's name comes from: the alias, else the allocation site.
    */
   static ResourceName executorName(String type) {
-    String site = siteName();
+    String site = named(Frames.executorSite());
     return site == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, site);
   }
 

@@ -75,7 +75,10 @@ class ExecutorQueuedTimeTest {
     assertThat(histogram.type()).isEqualTo(MetricInfo.Type.HISTOGRAM);
     assertThat(receiver.metric("jvm.executor.queued.tasks").orElseThrow().unit()).isEqualTo("{task}");
     assertThat(receiver.metric("jvm.executor.queued.oldest").orElseThrow().unit()).isEqualTo("s");
-    // the agent's own executors (its metric reader's scheduler) are never recorded
+    // the agent's own executors (its metric reader's scheduler) and the JDK's (the virtual-thread
+    // scheduler, built when the scenario's first virtual thread started) are never recorded
+    assertThat(receiver.latestHistograms(DURATION).keySet())
+        .noneSatisfy(a -> assertThat(String.valueOf(a.get("jvm.executor.name"))).contains("virtualThreads"));
     assertThat(receiver.latestHistograms(DURATION).keySet())
         .allSatisfy(a -> assertThat(String.valueOf(a.get("jvm.executor.name")))
             .matches(n -> n.startsWith(SCENARIOS + ".") || n.equals("common"), "an application executor"));

@@ -115,7 +115,10 @@ class ExecutorSafetyTest {
     ResultLine mine = ResultLine.only(withExtension, "manyExecutors");
     ResultLine theirs = ResultLine.only(agentAlone, "manyExecutors");
     assertThat(mine.get("lastCollected")).isEqualTo("true");
-    assertThat(mine.longValue("heapGrowthMb")).isLessThanOrEqualTo(Math.max(0, theirs.longValue("heapGrowthMb")) + 4);
+    // 3-5 MB more than the agent alone in every run so far (JDK 17: 3-4, JDK 25: 5-6): what the
+    // extension's registries still hold right after the GC that freed 22,000 pools and their work
+    // queues; the bound fails on a leak that grows with the number of executors
+    assertThat(mine.longValue("heapGrowthMb")).isLessThanOrEqualTo(Math.max(0, theirs.longValue("heapGrowthMb")) + 8);
   }
 
   @Test

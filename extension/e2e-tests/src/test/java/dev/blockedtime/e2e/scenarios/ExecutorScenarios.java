@@ -33,6 +33,7 @@ public final class ExecutorScenarios {
     commonPool();
     manyTasksOnIdlePool(Integer.parseInt(args.length > 0 ? args[0] : "200000"));
     rejected();
+    virtualThreads();
     ScenarioSupport.mark("DONE");
   }
 
@@ -130,6 +131,25 @@ public final class ExecutorScenarios {
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     ScenarioSupport.mark("MANY TASKS DONE " + tasks);
+  }
+
+  /**
+   * JDK 21+: virtual threads, whose scheduler is a {@code ForkJoinPool} the JDK builds for itself
+   * when the first one starts (here): not an application executor.
+   */
+  static void virtualThreads() throws Exception {
+    if (Runtime.version().feature() < 21) {
+      return;
+    }
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      Thread t = (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class)
+          .invoke(null, (Runnable) () -> sleep(1));
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
   }
 
   /** A pool with no queue and one thread: the second task is rejected and records nothing. */
