@@ -453,12 +453,11 @@ def prom_names(name, instrument, unit):
 def contract_from_markdown(path):
     text = open(path).read()
     def section_attrs(title):
-        m = re.search(r"^### " + title + r"\n(.*?)(?=^#)", text, re.M | re.S)
+        m = re.search(r"^### " + title + r"[^\n]*\n(.*?)(?=^#)", text, re.M | re.S)
         return re.findall(r"^- `([^`]+)`", m.group(1), re.M) if m else []
-    groups = {"queue attributes": section_attrs("Queue attributes"),
-              "lock attributes": section_attrs("Lock attributes"),
-              "executor attributes": section_attrs(r"Executor attributes \(blocked work\)"),
-              "future attributes": section_attrs(r"Future attributes \(blocked work\)")}
+    # every "### <Kind> attributes ..." section is a group: queue, lock, executor, ...
+    groups = {k.lower() + " attributes": section_attrs(k + " attributes")
+              for k in re.findall(r"^### (\w+) attributes", text, re.M)}
     rows = []
     msec = re.search(r"^## Metrics\n(.*?)(?=^## )", text, re.M | re.S)
     for m in re.finditer(r"^\| `([^`]+)` \| (\w+) \| `([^`]+)` \| (.*?) \|$", msec.group(1), re.M):

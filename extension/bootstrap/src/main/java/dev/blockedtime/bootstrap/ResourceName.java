@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ResourceName {
   public enum Kind {
     QUEUE,
-    LOCK
+    LOCK,
+    /** A thread pool whose tasks wait to start (see {@link ExecutorTasks}). */
+    EXECUTOR
   }
 
   // Well below the SDK's default of 2000 series per instrument: a name has several series.

@@ -104,7 +104,10 @@ public final class Resources {
     Site(String type, String where) {
       this.type = type;
       this.where = where;
-      this.kind = isComposite(type) && !type.equals("CyclicBarrier") ? ResourceName.Kind.QUEUE : ResourceName.Kind.LOCK;
+      this.kind =
+          isExecutor(type)
+              ? ResourceName.Kind.EXECUTOR
+              : isComposite(type) && !type.equals("CyclicBarrier") ? ResourceName.Kind.QUEUE : ResourceName.Kind.LOCK;
       this.blocker = Blockers.code(type);
     }
 
@@ -190,7 +193,9 @@ public final class Resources {
       all = java.util.Arrays.copyOf(all, all.length * 2);
     }
     Site site = new Site(type, where);
-    site.name(); // named now, as its class is rewritten, not in its resources' first wait
+    if (site.kind != ResourceName.Kind.EXECUTOR) { // an executor's type is its pool's, known when built
+      site.name(); // named now, as its class is rewritten, not in its resources' first wait
+    }
     all[siteCount] = site;
     sites = all;
     SITE_IDS.put(key, siteCount);
@@ -458,6 +463,31 @@ public final class Resources {
     } catch (Throwable e) {
       return Void.class;
     }
+  }
+
+  /** Whether a site of {@code type} builds executors (an {@code Executors.new*} call is "Executor"). */
+  private static boolean isExecutor(String type) {
+    return type.equals("Executor") || type.endsWith("ThreadPoolExecutor") || type.equals("ForkJoinPool");
+  }
+
+  /**
+   * The name of a pool of {@code type} built at the site numbered {@code siteId} (a {@code new} of
+   * the pool's type, or an {@code Executors.new*} call): the alias, else the site. Null when the
+   * site is unknown. The one place an executor's name comes from, with {@link #executorSubclassName}.
+   */
+  static ResourceName executorName(int siteId, String type) {
+    Site s = site(siteId);
+    return s == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, aliases.resolve(s.where));
+  }
+
+  /**
+   * The name of an application subclass of a pool of {@code type} being constructed: where the
+   * application built it, by a stack walk (the rare fallback, as for the other resources). Null
+   * when the JDK or the agent built it.
+   */
+  static ResourceName executorSubclassName(Class<?> poolClass, String type) {
+    String site = subclassSite(poolClass);
+    return site == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, aliases.resolve(site));
   }
 
   /**

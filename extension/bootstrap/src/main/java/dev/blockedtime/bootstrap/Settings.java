@@ -33,6 +33,8 @@ public final class Settings {
   public final boolean futures;
   /** Virtual threads pinned to their carrier while blocked (JDK 21+, from JFR). */
   public final boolean virtualThreads;
+  /** Tasks queued in executors (see {@link ExecutorTasks}). */
+  public final boolean executors;
   public final long spanEventThresholdNanos;
   public final long stackThresholdNanos;
   public final int stackDepth;
@@ -49,6 +51,7 @@ public final class Settings {
     deadlocks = enabled && bool(raw, "deadlocks.enabled");
     futures = enabled && bool(raw, "futures.enabled");
     virtualThreads = enabled && bool(raw, "virtual-threads.enabled");
+    executors = enabled && bool(raw, "executors.enabled");
     spanEventThresholdNanos = duration(raw, "span-event-threshold", DEFAULT_SPAN_EVENT_THRESHOLD, 0);
     stackThresholdNanos = duration(raw, "stack-threshold", DEFAULT_STACK_THRESHOLD, 0);
     stackDepth = integer(raw, "stack-depth", DEFAULT_STACK_DEPTH, 1, MAX_STACK_DEPTH);

@@ -46,12 +46,25 @@ public final class Sites {
     }
   }
 
-  /** After an {@code Executors.new*} call: what the executor it built waits on is named here. */
+  /**
+   * After an {@code Executors.new*} call: the pool it built, and what that pool waits on, are
+   * named here.
+   */
   public static void executor(Object executor, int site) {
     try {
       if (executor != null) {
         Resources.registerExecutor(executor, site);
+        ExecutorTasks.built(Blockers.unwrapExecutor(executor), site);
       }
+    } catch (Throwable t) {
+      failed(t);
+    }
+  }
+
+  /** After {@code new T(...)} of a {@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor} or {@code ForkJoinPool}. */
+  public static void pool(Object pool, int site) {
+    try {
+      ExecutorTasks.built(pool, site);
     } catch (Throwable t) {
       failed(t);
     }

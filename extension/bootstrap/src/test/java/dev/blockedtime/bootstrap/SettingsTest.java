@@ -42,6 +42,7 @@ class SettingsTest {
     assertThat(s.deadlocks).isTrue();
     assertThat(s.futures).isTrue();
     assertThat(s.virtualThreads).isTrue();
+    assertThat(s.executors).isTrue();
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L); // 1ms
     assertThat(s.stackDepth).isEqualTo(8);
@@ -84,6 +85,7 @@ class SettingsTest {
             P + "deadlocks.enabled",
             P + "futures.enabled",
             P + "virtual-threads.enabled",
+            P + "executors.enabled",
             P + "span-event-threshold",
             P + "stack-threshold",
             P + "stack-depth",
@@ -118,6 +120,15 @@ class SettingsTest {
     assertThat(s.deadlocks).isFalse();
     assertThat(s.futures).isFalse();
     assertThat(s.virtualThreads).isFalse();
+    assertThat(s.executors).isFalse();
+    assertThat(log.lines()).isEmpty();
+  }
+
+  @Test
+  void executorsTurnOffOnTheirOwn() {
+    Settings s = settings("executors.enabled", "false");
+    assertThat(s.executors).isFalse();
+    assertThat(s.queues && s.locks && s.monitors && s.grpc && s.deadlocks).isTrue();
     assertThat(log.lines()).isEmpty();
   }
 
@@ -258,7 +269,8 @@ class SettingsTest {
       "grpc.enabled",
       "deadlocks.enabled",
       "futures.enabled",
-      "virtual-threads.enabled"
+      "virtual-threads.enabled",
+      "executors.enabled"
     };
     for (String key : boolKeys) {
       for (String bad : new String[] {"yes", "no", "1", "0", "on", "off", "tru", "falsey", "enabled"}) {
@@ -306,6 +318,7 @@ class SettingsTest {
     assertThat(s.deadlocks).isEqualTo(d.deadlocks);
     assertThat(s.futures).isEqualTo(d.futures);
     assertThat(s.virtualThreads).isEqualTo(d.virtualThreads);
+    assertThat(s.executors).isEqualTo(d.executors);
     assertThat(s.spanEventThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackThresholdNanos).isEqualTo(1_000_000L);
     assertThat(s.stackDepth).isEqualTo(8);

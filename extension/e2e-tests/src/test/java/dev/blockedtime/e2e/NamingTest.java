@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Names are those of the line that built each resource, for every covered type, whether learned
- * from the rewritten call site or, for subclasses, from a stack walk; and only those resources
- * are named there.
+ * Names are those of the line that built each resource, for every covered type (thread pools
+ * included, however they were built), whether learned from the rewritten call site or, for
+ * subclasses, from a stack walk; and only those resources are named there.
  */
 class NamingTest {
   @Test
@@ -30,14 +30,20 @@ class NamingTest {
           expected.add(line.trim().split(" "));
         }
       }
-      assertThat(expected).hasSize(22);
+      assertThat(expected).hasSize(32);
       receiver.awaitUntil(
           "a series for every resource built",
-          () -> expected.stream().allMatch(e -> !series(receiver, e[2]).isEmpty()),
+          () -> expected.stream().allMatch(e -> isPool(e[1])
+              ? !executorSeries(receiver, e[2]).isEmpty() : !series(receiver, e[2]).isEmpty()),
           Duration.ofSeconds(20));
       for (String[] e : expected) {
         String type = e[1];
         String site = e[2];
+        if (isPool(type)) {
+          assertThat(executorSeries(receiver, site)).as(site).singleElement()
+              .satisfies(p -> assertThat(p.attributes().get("jvm.executor.type")).isEqualTo(type));
+          continue;
+        }
         Collection<HistogramPoint> points = series(receiver, site);
         assertThat(points).as(site).isNotEmpty();
         assertThat(points)
@@ -50,6 +56,21 @@ class NamingTest {
                     .isEqualTo(type));
       }
     }
+  }
+
+  static boolean isPool(String type) {
+    return type.endsWith("ThreadPoolExecutor") || type.equals("ForkJoinPool");
+  }
+
+  /** The executor series named {@code site}: pools are timed as executors, not as queues or locks. */
+  static List<HistogramPoint> executorSeries(OtlpReceiver receiver, String site) {
+    List<HistogramPoint> points = new ArrayList<>();
+    for (HistogramPoint p : receiver.latestHistograms("jvm.executor.queued.duration").values()) {
+      if (site.equals(p.attributes().get("jvm.executor.name"))) {
+        points.add(p);
+      }
+    }
+    return points;
   }
 
   static List<HistogramPoint> series(OtlpReceiver receiver, String site) {

@@ -2,11 +2,13 @@ package dev.blockedtime.javaagent;
 
 import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.FutureWaits;
+import dev.blockedtime.bootstrap.ExecutorTasks;
 import dev.blockedtime.bootstrap.JdkSupport;
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
 import dev.blockedtime.javaagent.instrumentation.AllocationSites;
+import dev.blockedtime.javaagent.executor.ExecutorTelemetry;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.FutureTelemetry;
 import dev.blockedtime.javaagent.telemetry.OtelRecorder;
@@ -20,6 +22,7 @@ public final class CoreSetup {
   static void configure(Function<String, String> config) {
     Settings settings = Settings.from(config);
     BlockedTime.configure(settings);
+    ExecutorTasks.configure(settings);
     if (settings.enabled) {
       JdkSupport.check(settings);
       try {
@@ -44,6 +47,9 @@ public final class CoreSetup {
         }
         if (settings.deadlocks) {
           DeadlockDetector.start(GlobalOpenTelemetry.get(), settings);
+        }
+        if (settings.executors) {
+          ExecutorTasks.start(new ExecutorTelemetry(GlobalOpenTelemetry.get(), settings));
         }
       }
     } catch (Throwable t) {

@@ -1,5 +1,7 @@
 package dev.blockedtime.e2e.scenarios;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -7,13 +9,16 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +39,7 @@ public final class NamingScenario {
     queues();
     locks();
     executors();
+    pools();
     subclasses();
     System.out.println("DONE");
   }
@@ -141,16 +147,50 @@ public final class NamingScenario {
     StackTraceElement at;
     at = new Throwable().getStackTrace()[0]; ExecutorService fixed = Executors.newFixedThreadPool(1);
     expect("LinkedBlockingQueue", at);
+    expect("ThreadPoolExecutor", at);
     at = new Throwable().getStackTrace()[0]; ExecutorService single = Executors.newSingleThreadExecutor();
     expect("LinkedBlockingQueue", at);
+    expect("ThreadPoolExecutor", at); // the pool inside the JDK's wrapper
     at = new Throwable().getStackTrace()[0]; ExecutorService cached = Executors.newCachedThreadPool();
     expect("SynchronousQueue", at);
+    expect("ThreadPoolExecutor", at);
     for (ExecutorService pool : new ExecutorService[] {fixed, single, cached}) {
       pool.submit(() -> {}).get();
     }
     Thread.sleep(100); // the idle workers wait on their queues
     for (ExecutorService pool : new ExecutorService[] {fixed, single, cached}) {
       pool.shutdownNow();
+      pool.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  static final class CountingPool extends ThreadPoolExecutor {
+    CountingPool() {
+      super(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    }
+  }
+
+  /** Pools whose tasks are timed: named after the line that built them, however it did. */
+  static void pools() throws Exception {
+    List<ExecutorService> pools = new ArrayList<>();
+    StackTraceElement at;
+    at = new Throwable().getStackTrace()[0]; pools.add(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>()));
+    expect("ThreadPoolExecutor", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(new ScheduledThreadPoolExecutor(1));
+    expect("ScheduledThreadPoolExecutor", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(Executors.newSingleThreadScheduledExecutor());
+    expect("ScheduledThreadPoolExecutor", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(new ForkJoinPool(1));
+    expect("ForkJoinPool", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(Executors.newWorkStealingPool(1));
+    expect("ForkJoinPool", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(new CountingPool());
+    expect("ThreadPoolExecutor", at);
+    at = new Throwable().getStackTrace()[0]; pools.add(new CountingPool());
+    expect("ThreadPoolExecutor", at); // the same subclass from another line: another name
+    for (ExecutorService pool : pools) {
+      pool.submit(() -> {}).get();
+      pool.shutdown();
       pool.awaitTermination(5, TimeUnit.SECONDS);
     }
   }

@@ -95,12 +95,18 @@ public final class AllocationSites implements ClassFileTransformer {
           constructors.put(lock.replace('.', '/'), new Hook(method, simple));
         }
       }
+      if (settings.executors) {
+        for (String pool : new String[] {"ThreadPoolExecutor", "ScheduledThreadPoolExecutor", "ForkJoinPool"}) {
+          constructors.put("java/util/concurrent/" + pool, new Hook("pool", pool));
+        }
+      }
       if (constructors.isEmpty()) {
         return;
       }
+      boolean executors = settings.queues || settings.executors; // an Executors pool: its queue, itself
       instrumentation
           .call()
-          .addTransformer(new AllocationSites(constructors, settings.locks, settings.queues), false);
+          .addTransformer(new AllocationSites(constructors, settings.locks, executors), false);
     } catch (Throwable t) {
       Log.once("sites", "cannot rewrite allocation sites; resources built by the application are not named", t);
     }

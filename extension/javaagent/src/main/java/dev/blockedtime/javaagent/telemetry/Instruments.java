@@ -132,4 +132,18 @@ public final class Instruments {
   /** On {@code grpc.client.channel.wait} events: seconds, double. */
   public static final AttributeKey<Double> GRPC_WAIT_DURATION_SECONDS =
       AttributeKey.doubleKey("grpc.channel.wait.duration");
+
+  // ---------------------------------------------------------------- executors
+  // (recorded by dev.blockedtime.javaagent.executor.ExecutorTelemetry)
+
+  public static final String EXECUTOR_DURATION = "jvm.executor.queued.duration";
+  public static final String EXECUTOR_TASKS = "jvm.executor.queued.tasks";
+  public static final String EXECUTOR_OLDEST = "jvm.executor.queued.oldest";
+  public static final String EXECUTOR_EVENT = "jvm.executor.queued";
+  public static final String UNIT_TASKS = "{task}";
+
+  /** The alias, else the executor's allocation site; {@code common} for the common pool. */
+  public static final AttributeKey<String> EXECUTOR_NAME = AttributeKey.stringKey("jvm.executor.name");
+  /** {@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor} or {@code ForkJoinPool}. */
+  public static final AttributeKey<String> EXECUTOR_TYPE = AttributeKey.stringKey("jvm.executor.type");
 }

@@ -1,0 +1,35 @@
+package dev.blockedtime.bootstrap;
+
+import java.lang.ref.WeakReference;
+
+/**
+ * One executor the extension times: its telemetry name and, weakly, the executor itself (for the
+ * gauges of scheduled pools and for the sweep of stale entries). Never keeps the executor alive.
+ */
+final class ExecutorRecord {
+  static final byte THREAD_POOL = 0;
+  static final byte SCHEDULED = 1;
+  static final byte FORK_JOIN = 2;
+
+  final ResourceName name;
+  final WeakReference<Object> executor;
+  final byte kind;
+
+  ExecutorRecord(ResourceName name, Object executor, byte kind) {
+    this.name = name;
+    this.executor = new WeakReference<>(executor);
+    this.kind = kind;
+  }
+
+  /** The kind of executor of {@code type}, the j.u.c class its class is or extends. */
+  static byte kindOf(String type) {
+    switch (type) {
+      case "ScheduledThreadPoolExecutor":
+        return SCHEDULED;
+      case "ForkJoinPool":
+        return FORK_JOIN;
+      default:
+        return THREAD_POOL;
+    }
+  }
+}

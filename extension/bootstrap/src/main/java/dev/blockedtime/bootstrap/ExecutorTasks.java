@@ -1,0 +1,558 @@
+package dev.blockedtime.bootstrap;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The entry points that advice inlined into the JDK's executors calls: a task's queued time, from
+ * its submission (or, for a scheduled task, from when it fell due) to the start of its run.
+ *
+ * <p>How the submit time travels with a task: {@link QueuedTasks}, a table beside the tasks keyed
+ * by their identity, filled on the submitting thread just before the pool takes the task and
+ * emptied on the thread that starts it. The application's task objects are what the pool holds,
+ * so {@code getQueue()}, {@code remove(task)} and {@code shutdownNow()} see only them. A scheduled
+ * pool's tasks carry their due time themselves ({@code ScheduledFutureTask.time}): for them the
+ * table holds only the submitter's context, for the span event of their first run.
+ *
+ * <p>Cost model, per task: a lookup of the executor's record and a clock read when submitted, an
+ * identity hash and a CAS into the table, a clock read and a CAS when started, and one histogram
+ * point. Executors the extension did not register (the agent's, the JDK's own, those built before
+ * the agent) cost one failed lookup at submission and nothing at start. Tasks that a fork/join
+ * pool's own workers fork pay one read of a counter when they run, and a table lookup only while
+ * external submissions wait in some pool.
+ *
+ * <p>Every method here catches everything: advice must never throw into the application.
+ */
+public final class ExecutorTasks {
+  /** Entries older than this are checked against their pool's queue by the gauge collection. */
+  static final long STALE_NANOS = 10_000_000_000L;
+  /** The stamp of a scheduled task's entry: its due time is in the task itself. */
+  private static final long DUE_TIME_IN_TASK = Long.MIN_VALUE;
+
+  private static final WeakIdentityTable<ExecutorRecord> EXECUTORS = new WeakIdentityTable<>();
+  private static final Set<ExecutorRecord> SCHEDULED = ConcurrentHashMap.newKeySet();
+  private static final Object SNAPSHOT_LOCK = new Object();
+
+  private static volatile QueuedTasks tasks;
+  private static volatile TaskRecorder recorder;
+
+  // External fork/join submissions waiting to start, in every pool: while 0, a task that runs in
+  // a fork/join pool skips the table. Read plainly (a thread sees its own updates in order, and
+  // the pool's hand-off orders the submitter's before the start); changed through the VarHandle.
+  private static int forkJoinQueued;
+  private static final VarHandle FORK_JOIN_QUEUED;
+
+  // ThreadPoolExecutor.beforeExecute, which the start hook calls in place of runWorker's own call;
+  // ScheduledFutureTask.time, a scheduled task's due time.
+  private static final MethodHandle BEFORE_EXECUTE;
+  private static final VarHandle DUE_TIME;
+  private static final Class<?> SCHEDULED_TASK;
+  private static volatile MethodHandle agentUnwrap;
+
+  static {
+    VarHandle queued = null;
+    MethodHandle before = null;
+    VarHandle due = null;
+    Class<?> scheduledTask = null;
+    try {
+      queued =
+          MethodHandles.lookup().findStaticVarHandle(ExecutorTasks.class, "forkJoinQueued", int.class);
+      before =
+          MethodHandles.privateLookupIn(ThreadPoolExecutor.class, MethodHandles.lookup())
+              .findVirtual(
+                  ThreadPoolExecutor.class,
+                  "beforeExecute",
+                  MethodType.methodType(void.class, Thread.class, Runnable.class));
+      scheduledTask =
+          Class.forName("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask");
+      due =
+          MethodHandles.privateLookupIn(scheduledTask, MethodHandles.lookup())
+              .findVarHandle(scheduledTask, "time", long.class);
+    } catch (Throwable t) {
+      Log.once(
+          "executors.internals",
+          "cannot reach the internals of ThreadPoolExecutor on this JDK; executor tasks are not timed",
+          t);
+      before = null;
+    }
+    FORK_JOIN_QUEUED = queued;
+    BEFORE_EXECUTE = before;
+    DUE_TIME = due;
+    SCHEDULED_TASK = scheduledTask;
+  }
+
+  private ExecutorTasks() {}
+
+  /**
+   * Whether the internals the hooks rely on are there; the instrumentation installs nothing when
+   * they are not (it replaces runWorker's call to {@code beforeExecute} with {@link
+   * #beforeExecute}, which needs them to make that call itself).
+   */
+  public static boolean ready() {
+    return BEFORE_EXECUTE != null && DUE_TIME != null && FORK_JOIN_QUEUED != null;
+  }
+
+  /** Starts timing; called once, before any advice is installed. */
+  public static void configure(Settings settings) {
+    if (settings.executors && ready()) {
+      tasks = new QueuedTasks();
+    }
+  }
+
+  /**
+   * Starts recording into {@code newRecorder} and registers the common pool (built when the JDK
+   * first needed it, usually before the agent): its name is {@code common}.
+   */
+  public static void start(TaskRecorder newRecorder) {
+    try {
+      if (tasks == null) {
+        return;
+      }
+      ForkJoinPool common = ForkJoinPool.commonPool();
+      ResourceName name = ResourceName.of(ResourceName.Kind.EXECUTOR, "ForkJoinPool", "common");
+      EXECUTORS.put(common, new ExecutorRecord(name, common, ExecutorRecord.FORK_JOIN));
+      recorder = newRecorder;
+    } catch (Throwable t) {
+      failed("start", t);
+    }
+  }
+
+  // ---------------------------------------------------------------- executors
+
+  /**
+   * After the application built {@code pool} at the site numbered {@code site}: a {@code new} of a
+   * covered pool type, or an {@code Executors.new*} call (see {@link Sites}). Pools the JDK or the
+   * agent build for themselves get no such call, so they are never timed.
+   */
+  static void built(Object pool, int site) {
+    if (tasks == null || pool == null || EXECUTORS.get(pool) != null) {
+      return;
+    }
+    String type = typeOf(pool.getClass());
+    if (type != null) {
+      register(pool, Resources.executorName(site, type), type);
+    }
+  }
+
+  /**
+   * Constructor exit of a {@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor} or {@code
+   * ForkJoinPool}: only an application subclass is named here (by a stack walk, the rare fallback:
+   * its {@code new} is not of a covered type, so no site call follows it). The JDK's own classes
+   * return at once; their allocation sites name them.
+   */
+  public static void executorCreated(Object executor) {
+    try {
+      Class<?> cls = executor.getClass();
+      if (tasks == null || cls.getClassLoader() == null || EXECUTORS.get(executor) != null) {
+        return; // off, a JDK class, or a delegating constructor registered it already
+      }
+      String type = typeOf(cls);
+      if (type != null) {
+        register(executor, Resources.executorSubclassName(cls, type), type);
+      }
+    } catch (Throwable t) {
+      failed("register", t);
+    }
+  }
+
+  private static void register(Object executor, ResourceName name, String type) {
+    if (name == null) {
+      return;
+    }
+    ExecutorRecord r = new ExecutorRecord(name, executor, ExecutorRecord.kindOf(type));
+    if (EXECUTORS.putIfAbsent(executor, r) == r && r.kind == ExecutorRecord.SCHEDULED) {
+      SCHEDULED.add(r);
+    }
+  }
+
+  /** The nearest of the covered j.u.c classes that {@code cls} is or extends, or null. */
+  static String typeOf(Class<?> cls) {
+    for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
+      if (c == ScheduledThreadPoolExecutor.class) {
+        return "ScheduledThreadPoolExecutor";
+      }
+      if (c == ThreadPoolExecutor.class) {
+        return "ThreadPoolExecutor";
+      }
+      if (c == ForkJoinPool.class) {
+        return "ForkJoinPool";
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  /**
+   * Entry of {@code ThreadPoolExecutor.execute}, and of an external push to a {@code ForkJoinPool}
+   * (JDK 17): {@code task} is about to be handed to {@code executor}.
+   */
+  public static void submitted(Object executor, Object task) {
+    try {
+      TaskRecorder rec = recorder;
+      if (rec == null || task == null) {
+        return;
+      }
+      ExecutorRecord r = EXECUTORS.get(executor);
+      if (r == null) {
+        return;
+      }
+      tasks.put(task, r, System.nanoTime(), rec.currentContext());
+      if (r.kind == ExecutorRecord.FORK_JOIN) {
+        FORK_JOIN_QUEUED.getAndAdd(1);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  /**
+   * Entry of {@code ScheduledThreadPoolExecutor.delayedExecute}: a scheduled task (its due time is
+   * in the task) is about to be queued. Only the submitter's context is kept, for its first run.
+   */
+  public static void scheduled(Object executor, Object task) {
+    try {
+      TaskRecorder rec = recorder;
+      if (rec == null || task == null) {
+        return;
+      }
+      Object context = rec.currentContext();
+      if (context == null) {
+        return;
+      }
+      ExecutorRecord r = EXECUTORS.get(executor);
+      if (r != null) {
+        tasks.put(task, r, DUE_TIME_IN_TASK, context);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  /**
+   * {@code task} was not queued after all, or left the queue without starting: rejected ({@code
+   * ThreadPoolExecutor.reject}, a push that threw), removed ({@code remove(task)}), or handed back
+   * by {@code shutdownNow()}. It records nothing.
+   */
+  public static void dropped(Object task) {
+    try {
+      QueuedTasks t = tasks;
+      if (t == null || recorder == null || task == null) {
+        return;
+      }
+      int n = t.forget(task);
+      if (n == 0) {
+        Object inner = unwrapAgentWrapper(task);
+        if (inner != null) {
+          n = t.forget(inner);
+        }
+      }
+      if (n > 0 && task instanceof ForkJoinTask) {
+        FORK_JOIN_QUEUED.getAndAdd(-n);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  /** {@code shutdownNow()} returned these tasks: they will not start. */
+  public static void droppedAll(List<?> returned) {
+    if (returned == null || recorder == null) {
+      return;
+    }
+    try {
+      for (Object task : returned) {
+        dropped(task);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /**
+   * Replaces {@code beforeExecute(wt, task)} in {@code ThreadPoolExecutor.runWorker}, the last
+   * call before the task runs: records the task's queued time, then makes the call it replaces
+   * (which may throw, as before).
+   */
+  public static void beforeExecute(ThreadPoolExecutor executor, Thread worker, Runnable task)
+      throws Throwable {
+    if (recorder != null) {
+      poolTaskStarting(executor, task);
+    }
+    BEFORE_EXECUTE.invokeExact(executor, worker, task);
+  }
+
+  private static void poolTaskStarting(ThreadPoolExecutor executor, Runnable task) {
+    try {
+      QueuedTasks t = tasks;
+      if (task == null || t == null) {
+        return;
+      }
+      if (task.getClass() == SCHEDULED_TASK) {
+        scheduledTaskStarting(t, executor, task);
+        return;
+      }
+      if (!started(t, task, System.nanoTime())) {
+        Object inner = unwrapAgentWrapper(task);
+        if (inner != null) {
+          started(t, inner, System.nanoTime());
+        }
+      }
+    } catch (Throwable e) {
+      failed("start", e);
+    }
+  }
+
+  /** A scheduled pool's task: its due time is in the task; its first run may have a context. */
+  private static void scheduledTaskStarting(QueuedTasks t, Object executor, Object task) {
+    long now = System.nanoTime();
+    long due = (long) DUE_TIME.getVolatile(task);
+    Object context = null;
+    ExecutorRecord r = null;
+    int slot = t.claim(task);
+    if (slot >= 0) {
+      r = t.owner(slot);
+      context = t.context(slot);
+      t.free(slot);
+    }
+    if (r == null) {
+      r = EXECUTORS.get(executor);
+      if (r == null) {
+        return;
+      }
+    }
+    record(r, due, now, context);
+  }
+
+  /**
+   * Entry of {@code ForkJoinTask.doExec()}: a task starts in a fork/join pool (or on a thread that
+   * helps it). Only external submissions were stamped; the tasks workers fork skip the table while
+   * none wait.
+   */
+  public static void forkJoinStarting(ForkJoinTask<?> task) {
+    if (forkJoinQueued == 0 || recorder == null) {
+      return;
+    }
+    try {
+      QueuedTasks t = tasks;
+      long now = System.nanoTime();
+      int slot = t.claim(task);
+      long stamp;
+      ExecutorRecord r;
+      Object context;
+      if (slot >= 0) {
+        stamp = t.stamp(slot);
+        r = t.owner(slot);
+        context = t.context(slot);
+        t.free(slot);
+      } else {
+        QueuedTasks.Entry e = t.hasOverflow() ? t.takeOverflow(task) : null;
+        if (e == null) {
+          return;
+        }
+        stamp = e.stamp;
+        r = e.owner;
+        context = e.context;
+      }
+      FORK_JOIN_QUEUED.getAndAdd(-1);
+      if (!task.isDone()) { // a cancelled task does not run
+        record(r, stamp, now, context);
+      }
+    } catch (Throwable e) {
+      failed("start", e);
+    }
+  }
+
+  /** Takes {@code task}'s entry and records it; false when it had none. */
+  private static boolean started(QueuedTasks t, Object task, long now) {
+    int slot = t.claim(task);
+    if (slot >= 0) {
+      long stamp = t.stamp(slot);
+      ExecutorRecord r = t.owner(slot);
+      Object context = t.context(slot);
+      t.free(slot);
+      if (!(task instanceof FutureTask) || !((FutureTask<?>) task).isDone()) {
+        record(r, stamp, now, context);
+      }
+      return true;
+    }
+    if (!t.hasOverflow()) {
+      return false;
+    }
+    QueuedTasks.Entry e = t.takeOverflow(task);
+    if (e == null) {
+      return false;
+    }
+    if (!(task instanceof FutureTask) || !((FutureTask<?>) task).isDone()) {
+      record(e.owner, e.stamp, now, e.context);
+    }
+    return true;
+  }
+
+  private static void record(ExecutorRecord r, long since, long now, Object context) {
+    TaskRecorder rec = recorder;
+    if (rec == null || r == null) {
+      return;
+    }
+    try {
+      rec.queued(r.name, since, Math.max(0, now - since), context);
+    } catch (Throwable t) {
+      failed("record", t);
+    }
+  }
+
+  /**
+   * The agent wraps a lambda submitted with a span current in a {@code ContextPropagatingRunnable}
+   * (the lambda's class cannot hold its context); depending on the order of the advice, the table
+   * knows the lambda. Returns the wrapped task, or null when {@code task} is no such wrapper.
+   */
+  private static Object unwrapAgentWrapper(Object task) {
+    Class<?> cls = task.getClass();
+    if (!cls.getName().equals("io.opentelemetry.javaagent.bootstrap.executors.ContextPropagatingRunnable")) {
+      return null;
+    }
+    try {
+      MethodHandle unwrap = agentUnwrap;
+      if (unwrap == null || unwrap.type().parameterType(0) != cls) {
+        unwrap =
+            MethodHandles.publicLookup()
+                .findVirtual(cls, "unwrap", MethodType.methodType(Runnable.class))
+                .asType(MethodType.methodType(Object.class, cls));
+        agentUnwrap = unwrap;
+      }
+      return unwrap.invoke(cls.cast(task));
+    } catch (Throwable t) {
+      failed("unwrap", t);
+      return null;
+    }
+  }
+
+  // ---------------------------------------------------------------- gauges
+
+  /** Tasks of one executor name waiting to start right now. */
+  public static final class Group {
+    public final ResourceName name;
+    public int tasks;
+    public long oldestNanos;
+
+    Group(ResourceName name) {
+      this.name = name;
+    }
+  }
+
+  /**
+   * The tasks waiting to start, per executor name, as seen at {@code nowNanos}: those submitted
+   * and not started, and the due tasks of scheduled pools. Also drops entries that will never
+   * start (their pool was collected, their future cancelled, or, checked once they are {@link
+   * #STALE_NANOS} old, they are no longer in their pool's queue). For the gauge collector only.
+   */
+  public static List<Group> snapshot(long nowNanos) {
+    QueuedTasks t = tasks;
+    if (t == null) {
+      return new ArrayList<>();
+    }
+    synchronized (SNAPSHOT_LOCK) {
+      EXECUTORS.expungeStale(); // once per collection: the registry sheds collected executors
+      Map<ResourceName, Group> groups = new IdentityHashMap<>();
+      Map<Object, Set<Object>> queues = new IdentityHashMap<>(); // pool → its queue's tasks, lazily
+      int[] forkJoinDropped = new int[1];
+      t.forEach(
+          new QueuedTasks.Visitor() {
+            @Override
+            public boolean visit(Object task, ExecutorRecord owner, long stamp) {
+              Object executor = owner.executor.get();
+              boolean live =
+                  executor != null
+                      && !(task instanceof FutureTask && ((FutureTask<?>) task).isDone())
+                      && !(task instanceof ForkJoinTask && ((ForkJoinTask<?>) task).isDone());
+              if (live
+                  && stamp != DUE_TIME_IN_TASK
+                  && owner.kind == ExecutorRecord.THREAD_POOL
+                  && nowNanos - stamp > STALE_NANOS) {
+                live = queued(queues, (ThreadPoolExecutor) executor).contains(task);
+              }
+              if (!live) {
+                return false;
+              }
+              if (stamp != DUE_TIME_IN_TASK) {
+                Group g = groups.computeIfAbsent(owner.name, Group::new);
+                g.tasks++;
+                g.oldestNanos = Math.max(g.oldestNanos, nowNanos - stamp);
+              }
+              return true;
+            }
+
+            @Override
+            public void dropped(ExecutorRecord owner) {
+              // only entries actually removed: one its task's start claimed meanwhile was counted
+              // down there
+              if (owner.kind == ExecutorRecord.FORK_JOIN) {
+                forkJoinDropped[0]++;
+              }
+            }
+          });
+      if (forkJoinDropped[0] > 0) {
+        FORK_JOIN_QUEUED.getAndAdd(-forkJoinDropped[0]);
+      }
+      for (ExecutorRecord r : SCHEDULED) {
+        Object executor = r.executor.get();
+        if (executor == null) {
+          SCHEDULED.remove(r);
+          continue;
+        }
+        for (Object task : ((ScheduledThreadPoolExecutor) executor).getQueue()) {
+          if (task instanceof Delayed) {
+            long delay = ((Delayed) task).getDelay(TimeUnit.NANOSECONDS);
+            if (delay <= 0) {
+              Group g = groups.computeIfAbsent(r.name, Group::new);
+              g.tasks++;
+              g.oldestNanos = Math.max(g.oldestNanos, -delay);
+            }
+          }
+        }
+      }
+      return new ArrayList<>(groups.values());
+    }
+  }
+
+  private static Set<Object> queued(Map<Object, Set<Object>> queues, ThreadPoolExecutor executor) {
+    return queues.computeIfAbsent(
+        executor,
+        e -> {
+          Set<Object> set = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+          for (Object task : executor.getQueue().toArray()) {
+            set.add(task);
+          }
+          return set;
+        });
+  }
+
+  /** For tests: the record of a registered executor, or null. */
+  static ExecutorRecord recordOf(Object executor) {
+    return EXECUTORS.get(executor);
+  }
+
+  private static void failed(String where, Throwable t) {
+    Log.once(
+        "failure.executors." + where,
+        "internal error in blocked-time (executors, " + where + "); the application is not affected",
+        t);
+  }
+}

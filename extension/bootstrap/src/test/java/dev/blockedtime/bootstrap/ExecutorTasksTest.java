@@ -1,0 +1,268 @@
+package dev.blockedtime.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The executor entry points driven by hand, as the advice calls them, with a recorder that keeps
+ * what it is given. (No pool runs here: the test plays the pool's part.)
+ */
+class ExecutorTasksTest {
+  @RegisterExtension final LogCapture log = new LogCapture();
+
+  record Point(ResourceName name, long since, long queued, Object context) {}
+
+  static final List<Point> POINTS = new CopyOnWriteArrayList<>();
+  static volatile boolean throwing;
+  static final Object CONTEXT = new Object();
+
+  @BeforeAll
+  static void start() {
+    assertThat(ExecutorTasks.ready()).isTrue();
+    ExecutorTasks.configure(Settings.defaults());
+    ExecutorTasks.start(
+        new TaskRecorder() {
+          @Override
+          public Object currentContext() {
+            return CONTEXT;
+          }
+
+          @Override
+          public void queued(ResourceName executor, long sinceNanos, long queuedNanos, Object context) {
+            if (throwing) {
+              throw new IllegalStateException("recorder fails");
+            }
+            POINTS.add(new Point(executor, sinceNanos, queuedNanos, context));
+          }
+        });
+  }
+
+  /** A pool whose beforeExecute counts its calls; registered as its constructor's advice would. */
+  static final class CountingPool extends ThreadPoolExecutor {
+    final AtomicInteger before = new AtomicInteger();
+
+    CountingPool() {
+      super(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    }
+
+    @Override
+    protected void beforeExecute(Thread t, Runnable r) {
+      before.incrementAndGet();
+    }
+  }
+
+  static CountingPool newPool() {
+    CountingPool pool = new CountingPool();
+    ExecutorTasks.executorCreated(pool);
+    return pool;
+  }
+
+  @Test
+  void aTaskRecordsItsTimeFromSubmissionToStartAndBeforeExecuteStillRuns() throws Throwable {
+    CountingPool pool = newPool();
+    Runnable task = () -> {};
+    int count = POINTS.size();
+    long before = System.nanoTime();
+    ExecutorTasks.submitted(pool, task);
+    Thread.sleep(50);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    long after = System.nanoTime();
+
+    assertThat(pool.before.get()).isEqualTo(1);
+    assertThat(POINTS).hasSize(count + 1);
+    Point p = POINTS.get(count);
+    assertThat(p.name).isSameAs(nameOf(pool)); // (its site: this package is skipped as the extension's own)
+    assertThat(p.name.type).isEqualTo("ThreadPoolExecutor"); // a subclass: the nearest j.u.c class
+    assertThat(p.name.kind).isEqualTo(ResourceName.Kind.EXECUTOR);
+    assertThat(p.queued).isBetween(50_000_000L, after - before);
+    assertThat(p.context).isSameAs(CONTEXT);
+    pool.shutdownNow();
+  }
+
+  @Test
+  void eachStartIsOnePointAndATaskNotSubmittedIsNone() throws Throwable {
+    CountingPool pool = newPool();
+    int before = POINTS.size();
+    Runnable a = () -> {};
+    Runnable b = () -> {};
+    ExecutorTasks.submitted(pool, a);
+    ExecutorTasks.submitted(pool, b);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), b);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), a);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), a); // started again: not submitted again
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), () -> {});
+    assertThat(POINTS.size() - before).isEqualTo(2);
+    assertThat(pool.before.get()).isEqualTo(4);
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aDroppedTaskRecordsNothingAndLeavesTheGauges() throws Throwable {
+    CountingPool pool = newPool();
+    Runnable task = () -> {};
+    ExecutorTasks.submitted(pool, task);
+    assertThat(groupOf(pool)).isNotNull();
+    ExecutorTasks.dropped(task);
+    assertThat(groupOf(pool)).isNull();
+    int before = POINTS.size();
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    assertThat(POINTS.size()).isEqualTo(before);
+    pool.shutdownNow();
+  }
+
+  @Test
+  void theGaugesCountWaitingTasksAndTheOldestWait() throws Throwable {
+    CountingPool pool = newPool();
+    Runnable first = () -> {};
+    Runnable second = () -> {};
+    long t0 = System.nanoTime();
+    ExecutorTasks.submitted(pool, first);
+    Thread.sleep(20);
+    ExecutorTasks.submitted(pool, second);
+    ExecutorTasks.Group g = groupOf(pool);
+    assertThat(g.tasks).isEqualTo(2);
+    assertThat(g.oldestNanos).isBetween(20_000_000L, System.nanoTime() - t0);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), first);
+    assertThat(groupOf(pool).tasks).isEqualTo(1);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), second);
+    assertThat(groupOf(pool)).isNull();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void staleEntriesGoOnceTheirTaskIsNoLongerQueued() {
+    CountingPool pool = newPool();
+    Runnable queued = () -> {};
+    Runnable removedBehindOurBack = () -> {};
+    pool.getQueue().add(queued); // what execute would have done with a busy worker
+    ExecutorTasks.submitted(pool, queued);
+    ExecutorTasks.submitted(pool, removedBehindOurBack);
+    assertThat(groupOf(pool).tasks).isEqualTo(2);
+    // not yet stale: both stay
+    assertThat(groupOf(pool, System.nanoTime()).tasks).isEqualTo(2);
+    // seen again more than STALE_NANOS later: the one not in the queue goes
+    assertThat(groupOf(pool, System.nanoTime() + ExecutorTasks.STALE_NANOS + 1).tasks).isEqualTo(1);
+    pool.getQueue().clear();
+    ExecutorTasks.dropped(queued);
+    assertThat(groupOf(pool)).isNull();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aCancelledFutureIsDroppedAndDoesNotRecordWhenItsWorkerSkipsIt() throws Throwable {
+    CountingPool pool = newPool();
+    FutureTask<Void> future = new FutureTask<>(() -> {}, null);
+    ExecutorTasks.submitted(pool, future);
+    future.cancel(false);
+    int before = POINTS.size();
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), future);
+    assertThat(POINTS.size()).isEqualTo(before);
+    ExecutorTasks.submitted(pool, future);
+    assertThat(groupOf(pool)).as("a done future never starts").isNull();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aScheduledTaskRecordsFromItsDueTime() throws Throwable {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    ExecutorTasks.built(scheduler, Resources.siteId("ScheduledThreadPoolExecutor", "Test.scheduler:1"));
+    scheduler.shutdown(); // no worker of its own: the test starts the task
+    ScheduledThreadPoolExecutor other = new ScheduledThreadPoolExecutor(1);
+    RunnableScheduledFuture<?> task =
+        (RunnableScheduledFuture<?>) other.schedule(() -> {}, 10, TimeUnit.MILLISECONDS);
+    other.remove(task);
+    other.shutdownNow();
+    Thread.sleep(60); // due 10 ms in: about 50 ms late
+    int before = POINTS.size();
+    ExecutorTasks.beforeExecute(scheduler, Thread.currentThread(), task);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    Point p = POINTS.get(before);
+    assertThat(p.name.type).isEqualTo("ScheduledThreadPoolExecutor");
+    assertThat(p.queued).isBetween(40_000_000L, 2_000_000_000L);
+    assertThat(p.since + p.queued).isLessThanOrEqualTo(System.nanoTime());
+  }
+
+  @Test
+  void forkJoinExternalSubmissionsAreTimedAndForkedTasksAreNot() throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoin:1"));
+    ForkJoinTask<?> external = ForkJoinTask.adapt(() -> {});
+    ForkJoinTask<?> forked = ForkJoinTask.adapt(() -> {});
+    int before = POINTS.size();
+    ExecutorTasks.forkJoinStarting(forked); // nothing waits: skipped at the counter
+    ExecutorTasks.submitted(pool, external);
+    ExecutorTasks.forkJoinStarting(forked);
+    ExecutorTasks.forkJoinStarting(external);
+    ExecutorTasks.forkJoinStarting(external);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(POINTS.get(before).name.type).isEqualTo("ForkJoinPool");
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aRecorderThatThrowsNeverReachesTheCaller() throws Throwable {
+    CountingPool pool = newPool();
+    Runnable task = () -> {};
+    ExecutorTasks.submitted(pool, task);
+    throwing = true;
+    try {
+      ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    } finally {
+      throwing = false;
+    }
+    assertThat(pool.before.get()).isEqualTo(1);
+    assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("internal error in blocked-time (executors, record)"));
+    pool.shutdownNow();
+  }
+
+  @Test
+  void anExecutorNotRegisteredIsNotTimed() throws Throwable {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    Runnable task = () -> {};
+    int before = POINTS.size();
+    ExecutorTasks.submitted(pool, task);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    assertThat(POINTS.size()).isEqualTo(before);
+    pool.shutdownNow();
+  }
+
+  @Test
+  void typesAreTheNearestCoveredClass() {
+    assertThat(ExecutorTasks.typeOf(CountingPool.class)).isEqualTo("ThreadPoolExecutor");
+    assertThat(ExecutorTasks.typeOf(ScheduledThreadPoolExecutor.class)).isEqualTo("ScheduledThreadPoolExecutor");
+    assertThat(ExecutorTasks.typeOf(new ScheduledThreadPoolExecutor(1) {}.getClass())).isEqualTo("ScheduledThreadPoolExecutor");
+    assertThat(ExecutorTasks.typeOf(ForkJoinPool.class)).isEqualTo("ForkJoinPool");
+    assertThat(ExecutorTasks.typeOf(java.util.concurrent.ForkJoinWorkerThread.class)).isNull();
+  }
+
+  static ExecutorTasks.Group groupOf(Object pool) {
+    return groupOf(pool, System.nanoTime());
+  }
+
+  static ExecutorTasks.Group groupOf(Object pool, long now) {
+    for (ExecutorTasks.Group g : ExecutorTasks.snapshot(now)) {
+      if (g.name == nameOf(pool)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  static ResourceName nameOf(Object pool) {
+    return ExecutorTasks.recordOf(pool).name;
+  }
+}
