@@ -270,6 +270,46 @@ public final class ExecutorTasks {
     }
   }
 
+  /**
+   * Entry of {@code ThreadPoolExecutor.reject}. With one of the JDK's policies the task will not
+   * start from the queue (aborted, discarded, or run by the caller, which no worker times), so its
+   * entry goes now; {@code DiscardOldestPolicy} then submits it again, with a new entry.
+   */
+  public static void rejecting(ThreadPoolExecutor executor, Object task) {
+    try {
+      if (recorder != null && isJdkPolicy(executor)) {
+        dropped(task);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  /**
+   * Exit of {@code ThreadPoolExecutor.reject}. A handler of the application's may have put the task
+   * in the queue after all (the usual way to make submitters wait for space, as the demo's intake
+   * does): then it is still on its way to a worker and keeps its entry, stamped at submission.
+   * Otherwise it will not start, and its entry goes. The queue is searched only here, on a
+   * saturated pool with a handler of the application's.
+   */
+  public static void rejected(ThreadPoolExecutor executor, Object task, Throwable thrown) {
+    try {
+      if (recorder == null || isJdkPolicy(executor)) {
+        return; // off, or dropped at entry
+      }
+      if (thrown == null && !executor.isShutdown() && executor.getQueue().contains(task)) {
+        return;
+      }
+      dropped(task);
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  private static boolean isJdkPolicy(ThreadPoolExecutor executor) {
+    return executor.getRejectedExecutionHandler().getClass().getClassLoader() == null;
+  }
+
   /** {@code shutdownNow()} returned these tasks: they will not start. */
   public static void droppedAll(List<?> returned) {
     if (returned == null || recorder == null) {

@@ -125,6 +125,42 @@ class ExecutorTasksTest {
   }
 
   @Test
+  void aRejectedTaskRecordsNothingUnlessTheApplicationsHandlerQueuedIt() throws Throwable {
+    CountingPool pool = newPool();
+    // a JDK policy: the entry goes when reject begins
+    Runnable aborted = () -> {};
+    ExecutorTasks.submitted(pool, aborted);
+    ExecutorTasks.rejecting(pool, aborted);
+    assertThat(groupOf(pool)).isNull();
+    ExecutorTasks.rejected(pool, aborted, new java.util.concurrent.RejectedExecutionException());
+    // the application's handler that waits for space and queues the task: it keeps its entry
+    pool.setRejectedExecutionHandler((r, e) -> e.getQueue().offer(r));
+    Runnable queued = () -> {};
+    ExecutorTasks.submitted(pool, queued);
+    ExecutorTasks.rejecting(pool, queued);
+    pool.getQueue().offer(queued);
+    ExecutorTasks.rejected(pool, queued, null);
+    assertThat(groupOf(pool).tasks).isEqualTo(1);
+    int before = POINTS.size();
+    pool.getQueue().remove(queued);
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), queued);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    // the application's handler that drops it, or throws: the entry goes
+    Runnable droppedTask = () -> {};
+    Runnable thrownTask = () -> {};
+    ExecutorTasks.submitted(pool, droppedTask);
+    ExecutorTasks.submitted(pool, thrownTask);
+    ExecutorTasks.rejecting(pool, droppedTask);
+    ExecutorTasks.rejected(pool, droppedTask, null);
+    ExecutorTasks.rejecting(pool, thrownTask);
+    ExecutorTasks.rejected(pool, thrownTask, new IllegalStateException());
+    assertThat(groupOf(pool)).isNull();
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), droppedTask);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    pool.shutdownNow();
+  }
+
+  @Test
   void theGaugesCountWaitingTasksAndTheOldestWait() throws Throwable {
     CountingPool pool = newPool();
     Runnable first = () -> {};

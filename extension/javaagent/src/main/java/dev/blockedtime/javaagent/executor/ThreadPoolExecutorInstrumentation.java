@@ -21,7 +21,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code ThreadPoolExecutor} (and so {@code ScheduledThreadPoolExecutor}, which runs its tasks
  * through the same worker loop): constructors register the pool; {@code execute} stamps the task
  * on its way in; {@code reject}, {@code remove} and {@code shutdownNow} drop tasks that will not
- * start; and in the worker loop, the call to {@code beforeExecute} just before a task runs is
+ * start (a task that the application's rejection handler queues after all keeps its entry); and in the worker loop, the call to {@code beforeExecute} just before a task runs is
  * replaced by {@link ExecutorTasks#beforeExecute}, which records the task's queued time and then
  * makes that call. No wrapper around any task.
  */
@@ -83,8 +83,16 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @SuppressWarnings("unused")
   public static class RejectAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.Argument(0) Runnable task) {
-      ExecutorTasks.dropped(task);
+    public static void enter(@Advice.This ThreadPoolExecutor executor, @Advice.Argument(0) Runnable task) {
+      ExecutorTasks.rejecting(executor, task);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.This ThreadPoolExecutor executor,
+        @Advice.Argument(0) Runnable task,
+        @Advice.Thrown Throwable thrown) {
+      ExecutorTasks.rejected(executor, task, thrown);
     }
   }
 
