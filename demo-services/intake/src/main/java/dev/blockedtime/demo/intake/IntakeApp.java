@@ -49,8 +49,9 @@ public final class IntakeApp {
                 + " faster than " + processorCount + " processors finish them and the order queue fills");
 
     WorkerClient worker = new WorkerClient(target, callDeadline);
-    OrderIntake intake = new OrderIntake(capacity, enqueueTimeout);
-    OrderProcessors processors = new OrderProcessors(intake.queue(), worker, processorCount, backlog, backlogDelay);
+    OrderProcessors processors =
+        new OrderProcessors(OrderIntake.newOrderQueue(capacity), enqueueTimeout, worker, processorCount, backlog, backlogDelay);
+    OrderIntake intake = new OrderIntake(processors, enqueueTimeout);
 
     HttpServer server = HttpServers.create(port, httpThreads, "http");
     server.createContext("/orders", intake);
@@ -64,7 +65,7 @@ public final class IntakeApp {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("accepted", intake.accepted());
           m.put("rejected", intake.rejected());
-          m.put("queued", intake.queue().size());
+          m.put("queued", processors.queued());
           m.put("queueCapacity", capacity);
           m.put("processed", processors.processed());
           m.put("failed", processors.failures());

@@ -11,38 +11,37 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /orders}: takes an order ({@code {"sku": "sku-7", "quantity": 2}}, both optional) and
- * puts it on the bounded order queue for the processors, answering {@code 202} with its id. When
- * the queue is full the request thread waits for space (a timed {@code offer}), up to {@code
- * DEMO_ENQUEUE_TIMEOUT}, then gives up with {@code 503}: the backpressure a bounded queue exists
- * for, and exactly the wait the extension records as {@code jvm.queue.state=full}.
+ * submits it to the processor pool, whose work queue is the bounded order queue, answering {@code
+ * 202} with its id. When the queue is full the request thread waits for space (a timed {@code
+ * offer} in the pool's rejection handler), up to {@code DEMO_ENQUEUE_TIMEOUT}, then gives up with
+ * {@code 503}: the backpressure a bounded queue exists for, and exactly the wait the extension
+ * records as {@code jvm.queue.state=full}.
  *
  * <p>The queue is built in {@link #newOrderQueue(int)}, whose allocation site the demo aliases to
  * {@code orders}.
  */
 final class OrderIntake implements HttpHandler {
-  private final BlockingQueue<Order> queue;
+  private final OrderProcessors processors;
   private final Duration enqueueTimeout;
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
 
-  OrderIntake(int capacity, Duration enqueueTimeout) {
-    this.queue = newOrderQueue(capacity);
+  OrderIntake(OrderProcessors processors, Duration enqueueTimeout) {
+    this.processors = processors;
     this.enqueueTimeout = enqueueTimeout;
   }
 
-  static BlockingQueue<Order> newOrderQueue(int capacity) {
+  /** The processor pool's work queue. */
+  static BlockingQueue<Runnable> newOrderQueue(int capacity) {
     return new ArrayBlockingQueue<>(capacity);
   }
 
-  BlockingQueue<Order> queue() {
-    return queue;
-  }
+
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
@@ -69,13 +68,7 @@ final class OrderIntake implements HttpHandler {
       }
     }
     Order order = new Order("o-" + ids.incrementAndGet(), sku, quantity, Context.current(), System.nanoTime());
-    boolean queued;
-    try {
-      queued = queue.offer(order, enqueueTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      queued = false;
-    }
+    boolean queued = processors.submit(order);
     if (!queued) {
       rejected.incrementAndGet();
       exchange.getResponseHeaders().set("Retry-After", "1");
@@ -85,7 +78,7 @@ final class OrderIntake implements HttpHandler {
     accepted.incrementAndGet();
     Map<String, Object> reply = new LinkedHashMap<>();
     reply.put("orderId", order.orderId());
-    reply.put("queued", queue.size());
+    reply.put("queued", processors.queued());
     HttpExchanges.json(exchange, 202, reply);
   }
 

@@ -11,59 +11,99 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The processor pool: a fixed number of threads that take orders off the queue and have the worker
- * reserve their stock over gRPC, one call per order. When they fall behind, the queue fills and the
- * HTTP threads wait to put (see {@link OrderIntake}).
+ * The processor pool: a {@link ThreadPoolExecutor} of a fixed number of threads that process the
+ * orders queued in it, each having the worker reserve its stock over gRPC. Its work queue is the
+ * bounded order queue ({@link OrderIntake#newOrderQueue}, aliased {@code orders}); the pool is
+ * built in {@link #newProcessorPool}, aliased {@code processors}. When the processors fall
+ * behind, orders wait in the queue to start ({@code jvm.executor.queued.*} of {@code processors})
+ * and, once it is full, the HTTP threads wait for space in it ({@code jvm.queue.*} of {@code
+ * orders}, state {@code full}): the pool's rejection handler waits, up to the enqueue timeout.
  *
  * <p>With the {@code backlog} scenario on, each order also gets an audit write that takes {@code
  * DEMO_BACKLOG_DELAY} (150 ms, a slow synchronous call), outside any lock: the pool's capacity
  * drops below the arrival rate and the backlog builds in the queue.
  */
 final class OrderProcessors {
-  private final BlockingQueue<Order> queue;
+  private final ThreadPoolExecutor pool;
   private final WorkerClient worker;
   private final Scenario backlog;
   private final Duration backlogDelay;
   private final Tracer tracer = GlobalOpenTelemetry.getTracer("dev.blockedtime.demo.intake");
-  private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong processed = new AtomicLong();
   private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
 
-  OrderProcessors(BlockingQueue<Order> queue, WorkerClient worker, int count, Scenario backlog, Duration backlogDelay) {
-    this.queue = queue;
+  OrderProcessors(
+      BlockingQueue<Runnable> queue,
+      Duration enqueueTimeout,
+      WorkerClient worker,
+      int count,
+      Scenario backlog,
+      Duration backlogDelay) {
+    this.pool = newProcessorPool(count, queue, enqueueTimeout);
     this.worker = worker;
     this.backlog = backlog;
     this.backlogDelay = backlogDelay;
-    for (int i = 1; i <= count; i++) {
-      Thread t = new Thread(this::run, "order-processor-" + i);
-      t.setDaemon(true);
-      threads.add(t);
+  }
+
+  /** The pool's allocation site, {@code ...OrderProcessors.newProcessorPool:<line>}, is aliased "processors". */
+  static ThreadPoolExecutor newProcessorPool(int count, BlockingQueue<Runnable> queue, Duration enqueueTimeout) {
+    AtomicInteger ids = new AtomicInteger();
+    ThreadFactory threads =
+        r -> {
+          Thread t = new Thread(r, "order-processor-" + ids.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
+    return new ThreadPoolExecutor(count, count, 0, TimeUnit.MILLISECONDS, queue, threads, new WaitForSpace(enqueueTimeout));
+  }
+
+  /**
+   * When the queue is full, the submitting HTTP thread waits for space, up to {@code timeout}, then
+   * gives up: the backpressure a bounded queue exists for.
+   */
+  record WaitForSpace(Duration timeout) implements RejectedExecutionHandler {
+    @Override
+    public void rejectedExecution(Runnable task, ThreadPoolExecutor pool) {
+      try {
+        if (!pool.isShutdown() && pool.getQueue().offer(task, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new RejectedExecutionException("the order queue stayed full for " + timeout.toMillis() + " ms");
     }
   }
 
   void start() {
-    threads.forEach(Thread::start);
+    pool.prestartAllCoreThreads();
   }
 
-  private void run() {
-    while (!Thread.currentThread().isInterrupted()) {
-      Order order;
-      try {
-        order = queue.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      process(order);
+  /** Queues {@code order} for a processor; false when the queue stayed full for the timeout. */
+  boolean submit(Order order) {
+    try {
+      pool.execute(() -> process(order));
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
     }
+  }
+
+  int queued() {
+    return pool.getQueue().size();
   }
 
   private void process(Order order) {

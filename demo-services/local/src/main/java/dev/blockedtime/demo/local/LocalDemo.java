@@ -48,7 +48,7 @@ public final class LocalDemo {
   private static final Duration PLAIN_SNAPSHOT_EVERY = Duration.ofSeconds(10);
   /** Aliases for the two resources the story is about; everything else keeps its allocation site. */
   static final String NAMES =
-      "dev.blockedtime.demo.intake.OrderIntake.newOrderQueue:*=orders,dev.blockedtime.demo.worker.Inventory.newInventoryLock:*=inventory";
+      "dev.blockedtime.demo.intake.OrderIntake.newOrderQueue:*=orders,dev.blockedtime.demo.intake.OrderProcessors.newProcessorPool:*=processors,dev.blockedtime.demo.worker.Inventory.newInventoryLock:*=inventory";
   /** The quickstart's alias (QuickstartApp.ORDERS_ALIAS). */
   static final String QUICKSTART_NAMES = "dev.blockedtime.demo.quickstart.OrderDesk.newOrderQueue:*=orders";
 

@@ -21,7 +21,9 @@ final class Snapshot {
   enum Kind {
     QUEUE("queue", "jvm_queue_blocked", List.of("jvm_queue_name", "jvm_queue_type", "jvm_queue_operation", "jvm_queue_state")),
     LOCK("lock", "jvm_lock_blocked", List.of("jvm_lock_name", "jvm_lock_type", "jvm_lock_operation", "jvm_lock_mode")),
-    GRPC("grpc", "grpc_client_channel_wait", List.of("grpc_target", "grpc_method", "grpc_channel_state", "grpc_status"));
+    GRPC("grpc", "grpc_client_channel_wait", List.of("grpc_target", "grpc_method", "grpc_channel_state", "grpc_status")),
+    /** Tasks queued in a thread pool: no thread waits for them, the request behind them does. */
+    EXECUTOR("pool", "jvm_executor_queued", List.of("jvm_executor_name", "jvm_executor_type"));
 
     final String word;
     final String prefix;
@@ -55,8 +57,16 @@ final class Snapshot {
       return l.getOrDefault(labels.get(1), "");
     }
 
-    /** operation/state for queues, operation/mode for locks, channel state → how the wait ended for gRPC. */
+    /** The gauge that counts what waits now: threads for queues and locks, tasks for pools. */
+    String countGauge() {
+      return this == EXECUTOR ? prefix + "_tasks" : prefix + "_threads";
+    }
+
+    /** operation/state for queues, operation/mode for locks, channel state → how the wait ended for gRPC, "queued" for pools. */
     String detail(Map<String, String> l) {
+      if (this == EXECUTOR) {
+        return "queued";
+      }
       if (this == GRPC) {
         return l.getOrDefault("grpc_channel_state", "?") + "→" + l.getOrDefault("grpc_status", "?");
       }
@@ -163,12 +173,12 @@ final class Snapshot {
   }
 
   private void readInProgress(PrometheusApi prometheus) {
-    for (Kind kind : List.of(Kind.QUEUE, Kind.LOCK)) {
+    for (Kind kind : List.of(Kind.QUEUE, Kind.LOCK, Kind.EXECUTOR)) {
       guard(
           () -> {
             String base = kind.prefix;
             Map<Map<String, String>, double[]> byLabels = new LinkedHashMap<>();
-            for (Series x : prometheus.query("sum by (" + kind.by() + ") (" + base + "_threads) > 0")) {
+            for (Series x : prometheus.query("sum by (" + kind.by() + ") (" + kind.countGauge() + ") > 0")) {
               byLabels.computeIfAbsent(x.labels(), k -> new double[] {0, 0})[0] = x.value();
             }
             for (Series x : prometheus.query("max by (" + kind.by() + ") (" + base + "_oldest_seconds) > 0")) {

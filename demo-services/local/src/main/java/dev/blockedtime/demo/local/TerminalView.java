@@ -180,7 +180,7 @@ final class TerminalView {
 
   private void waitingNow(List<String> out, Snapshot snap) {
     out.add("");
-    out.add(bold("Waiting now") + dim("   jvm_*_blocked_threads / _oldest_seconds, grpc_client_channel_waiting_calls, jvm_deadlock_threads"));
+    out.add(bold("Waiting now") + dim("   jvm_*_blocked_threads / _oldest_seconds, jvm_executor_queued_tasks, grpc_client_channel_waiting_calls, jvm_deadlock_threads"));
     boolean any = false;
     for (Map.Entry<String, Double> d : snap.deadlockedThreads.entrySet()) {
       out.add(red(String.format(Locale.ROOT, "  %-10s DEADLOCK: %.0f threads in a cycle; they will never proceed", d.getKey(), d.getValue())));
@@ -206,7 +206,7 @@ final class TerminalView {
               w.kind().word,
               clip(shortName(w.kind().resource(w.labels())) + " " + w.kind().detail(w.labels()), 46),
               w.count(),
-              w.count() == 1 ? "thread," : "threads,",
+              w.kind() == Snapshot.Kind.EXECUTOR ? (w.count() == 1 ? "task," : "tasks,") : w.count() == 1 ? "thread," : "threads,",
               dur(w.oldestSeconds()));
       out.add(w.oldestSeconds() > 30 ? red(line) : line);
     }

@@ -160,7 +160,8 @@ class LocalDemoIT {
         .extracting(AlertRule::name)
         .contains(
             "BlockedTimeQueueProducerWaitSlow", "BlockedTimeQueueSaturated", "BlockedTimeLockSaturated", "BlockedTimeQueueWaitStuck",
-            "BlockedTimeLockWaitStuck", "BlockedTimeDeadlock", "BlockedTimeGrpcChannelWaitSlow", "BlockedTimeGrpcCallsStuckWaiting");
+            "BlockedTimeLockWaitStuck", "BlockedTimeDeadlock", "BlockedTimeGrpcChannelWaitSlow", "BlockedTimeGrpcCallsStuckWaiting",
+            "BlockedTimeExecutorQueuedSlow", "BlockedTimeExecutorSaturated");
   }
 
   /** Backlog (5 s to 15 s): producers wait for space in intake's order queue. */
@@ -183,6 +184,28 @@ class LocalDemoIT {
       assertThat(sum("job_queue_state:jvm_queue_blocked_duration_seconds:p99_5m{job=\"intake\",jvm_queue_name=\"orders\",jvm_queue_state=\"full\"}"))
           .as("recorded p99 of producer waits, s")
           .isBetween(0.001, 2.5);
+    });
+    // The same backlog as the processor pool sees it: orders wait in its queue to start, the
+    // gauges show them while they wait, and both executor alerts' conditions hold (pending: their
+    // `for` is minutes, longer than the scenario).
+    String pool = "{job=\"intake\",jvm_executor_name=\"processors\",jvm_executor_type=\"ThreadPoolExecutor\"}";
+    eventually(seconds(40), () -> {
+      double count = sum("jvm_executor_queued_duration_seconds_count" + pool);
+      assertThat(count).as("orders started by the processors").isGreaterThan(10);
+      assertThat(sum("jvm_executor_queued_duration_seconds_sum" + pool) / count).as("average queued time, s").isBetween(1e-6, 10.0);
+      assertThat(sum("job_executor:jvm_executor_queued_duration_seconds:p99_5m" + pool)).as("recorded p99 of queued time, s").isGreaterThan(0.25);
+      assertThat(sum("max(jvm_executor_queued_oldest_seconds" + pool + ")")).as("oldest queued order, s").isGreaterThan(0.25);
+      for (String alert : List.of("BlockedTimeExecutorQueuedSlow", "BlockedTimeExecutorSaturated")) {
+        List<Alert> active =
+            prometheus.alertRules().stream()
+                .filter(r -> r.name().equals(alert))
+                .flatMap(r -> r.alerts().stream())
+                .filter(a -> "processors".equals(a.label("jvm_executor_name")))
+                .toList();
+        assertThat(active).as(alert + " for the processors").isNotEmpty();
+        assertThat(active.get(0).label("job")).isEqualTo("intake");
+        assertThat(active.get(0).state()).isIn("pending", "firing");
+      }
     });
     // The processors' side: idle consumers waiting on the empty queue.
     assertThat(sum("jvm_queue_blocked_duration_seconds_count{job=\"intake\",jvm_queue_name=\"orders\",jvm_queue_operation=\"take\",jvm_queue_state=\"empty\"}"))
