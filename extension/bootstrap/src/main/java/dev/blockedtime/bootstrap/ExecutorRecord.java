@@ -14,11 +14,14 @@ final class ExecutorRecord {
   final ResourceName name;
   final WeakReference<Object> executor;
   final byte kind;
+  /** A thread pool's tasks not yet started, in submission order (see {@link TaskRing}); else null. */
+  final TaskRing ring;
 
   ExecutorRecord(ResourceName name, Object executor, byte kind) {
     this.name = name;
     this.executor = new WeakReference<>(executor);
     this.kind = kind;
+    this.ring = kind == THREAD_POOL ? new TaskRing() : null;
   }
 
   /** The kind of executor of {@code type}, the j.u.c class its class is or extends. */

@@ -212,7 +212,12 @@ public final class ExecutorTasks {
       if (r == null) {
         return;
       }
-      tasks.put(task, r, System.nanoTime(), rec.currentContext());
+      long now = System.nanoTime();
+      Object context = rec.currentContext();
+      if (r.ring != null && r.ring.put(task, now, context)) {
+        return;
+      }
+      tasks.put(task, r, now, context);
       if (r.kind == ExecutorRecord.FORK_JOIN) {
         FORK_JOIN_QUEUED.getAndAdd(1);
       }
@@ -278,7 +283,7 @@ public final class ExecutorTasks {
   public static void rejecting(ThreadPoolExecutor executor, Object task) {
     try {
       if (recorder != null && isJdkPolicy(executor)) {
-        dropped(task);
+        dropped(executor, task);
       }
     } catch (Throwable t) {
       failed("submit", t);
@@ -300,7 +305,7 @@ public final class ExecutorTasks {
       if (thrown == null && !executor.isShutdown() && executor.getQueue().contains(task)) {
         return;
       }
-      dropped(task);
+      dropped(executor, task);
     } catch (Throwable t) {
       failed("submit", t);
     }
@@ -310,19 +315,39 @@ public final class ExecutorTasks {
     return executor.getRejectedExecutionHandler().getClass().getClassLoader() == null;
   }
 
-  /** {@code shutdownNow()} returned these tasks: they will not start. */
-  public static void droppedAll(List<?> returned) {
+  /** The same for a task of the thread pool {@code executor}: its ring is searched as well. */
+  public static void dropped(Object executor, Object task) {
+    try {
+      if (tasks == null || recorder == null || task == null) {
+        return;
+      }
+      ExecutorRecord r = EXECUTORS.get(executor);
+      if (r != null && r.ring != null && r.ring.forget(task) == 0) {
+        Object inner = unwrapAgentWrapper(task);
+        if (inner != null) {
+          r.ring.forget(inner);
+        }
+      }
+      dropped(task); // the table too: the same task object may have been submitted again
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  /** {@code shutdownNow()} of {@code executor} returned these tasks: they will not start. */
+  public static void droppedAll(Object executor, List<?> returned) {
     if (returned == null || recorder == null) {
       return;
     }
     try {
       for (Object task : returned) {
-        dropped(task);
+        dropped(executor, task);
       }
     } catch (Throwable t) {
       failed("submit", t);
     }
   }
+
 
   // ---------------------------------------------------------------- start
 
@@ -349,7 +374,15 @@ public final class ExecutorTasks {
         scheduledTaskStarting(t, executor, task);
         return;
       }
-      if (!started(t, task, System.nanoTime())) {
+      ExecutorRecord r = EXECUTORS.get(executor);
+      if (r == null) {
+        return; // not timed: the JDK's or the agent's, or built before the agent
+      }
+      long now = System.nanoTime();
+      if (r.ring != null && startedFromRing(r, task, now)) {
+        return;
+      }
+      if (!started(t, task, now)) {
         Object inner = unwrapAgentWrapper(task);
         if (inner != null) {
           started(t, inner, System.nanoTime());
@@ -418,6 +451,36 @@ public final class ExecutorTasks {
     } catch (Throwable e) {
       failed("start", e);
     }
+  }
+
+  /** Takes {@code task}'s entry from its pool's ring and records it; false when it has none there. */
+  private static boolean startedFromRing(ExecutorRecord r, Runnable task, long now) {
+    TaskRing ring = r.ring;
+    int slot = ring.claimNear(task);
+    if (slot < 0) {
+      // the agent's wrapper around a lambda submitted with a span current: the ring may hold
+      // either, depending on the order of the agent's advice and ours
+      Object inner = unwrapAgentWrapper(task);
+      if (inner != null) {
+        slot = ring.claimNear(inner);
+      }
+      if (slot < 0) {
+        slot = ring.claimAnywhere(task);
+      }
+      if (slot < 0 && inner != null) {
+        slot = ring.claimAnywhere(inner);
+      }
+      if (slot < 0) {
+        return false;
+      }
+    }
+    long stamp = ring.stamp(slot);
+    Object context = ring.context(slot);
+    ring.free(slot);
+    if (!(task instanceof FutureTask) || !((FutureTask<?>) task).isDone()) {
+      record(r, stamp, now, context);
+    }
+    return true;
   }
 
   /** Takes {@code task}'s entry and records it; false when it had none. */
@@ -551,6 +614,26 @@ public final class ExecutorTasks {
       if (forkJoinDropped[0] > 0) {
         FORK_JOIN_QUEUED.getAndAdd(-forkJoinDropped[0]);
       }
+      EXECUTORS.forEachLive(
+          (executor, r) -> {
+            if (r.ring == null) {
+              return;
+            }
+            r.ring.forEach(
+                (task, stamp) -> {
+                  if (task instanceof FutureTask && ((FutureTask<?>) task).isDone()) {
+                    return false; // cancelled: its worker will skip it
+                  }
+                  if (nowNanos - stamp > STALE_NANOS
+                      && !queued(queues, (ThreadPoolExecutor) executor).contains(task)) {
+                    return false; // left the queue behind the pool's back
+                  }
+                  Group g = groups.computeIfAbsent(r.name, Group::new);
+                  g.tasks++;
+                  g.oldestNanos = Math.max(g.oldestNanos, nowNanos - stamp);
+                  return true;
+                });
+          });
       for (ExecutorRecord r : SCHEDULED) {
         Object executor = r.executor.get();
         if (executor == null) {
@@ -579,6 +662,10 @@ public final class ExecutorTasks {
           Set<Object> set = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
           for (Object task : executor.getQueue().toArray()) {
             set.add(task);
+            Object inner = unwrapAgentWrapper(task); // the entry may be the task it wraps
+            if (inner != null) {
+              set.add(inner);
+            }
           }
           return set;
         });

@@ -107,6 +107,18 @@ final class WeakIdentityTable<V> {
     rebuild();
   }
 
+  /** Visits the live keys and their values, weakly consistent. Off the hot path: the gauges. */
+  void forEachLive(java.util.function.BiConsumer<Object, V> visitor) {
+    for (Entry<V> chain : table) {
+      for (Entry<V> e = chain; e != null; e = e.next) {
+        Object key = e.get();
+        if (key != null) {
+          visitor.accept(key, e.value);
+        }
+      }
+    }
+  }
+
   /** Drops the entries whose key was collected; also called off the hot path, by the collector. */
   synchronized void expungeStale() {
     expunge();

@@ -116,7 +116,7 @@ class ExecutorTasksTest {
     Runnable task = () -> {};
     ExecutorTasks.submitted(pool, task);
     assertThat(groupOf(pool)).isNotNull();
-    ExecutorTasks.dropped(task);
+    ExecutorTasks.dropped(pool, task);
     assertThat(groupOf(pool)).isNull();
     int before = POINTS.size();
     ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
@@ -193,7 +193,7 @@ class ExecutorTasksTest {
     // seen again more than STALE_NANOS later: the one not in the queue goes
     assertThat(groupOf(pool, System.nanoTime() + ExecutorTasks.STALE_NANOS + 1).tasks).isEqualTo(1);
     pool.getQueue().clear();
-    ExecutorTasks.dropped(queued);
+    ExecutorTasks.dropped(pool, queued);
     assertThat(groupOf(pool)).isNull();
     pool.shutdownNow();
   }

@@ -99,9 +99,10 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @SuppressWarnings("unused")
   public static class RemoveAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.Argument(0) Runnable task, @Advice.Return boolean removed) {
+    public static void exit(
+        @Advice.This Object executor, @Advice.Argument(0) Runnable task, @Advice.Return boolean removed) {
       if (removed) {
-        ExecutorTasks.dropped(task);
+        ExecutorTasks.dropped(executor, task);
       }
     }
   }
@@ -109,8 +110,8 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @SuppressWarnings("unused")
   public static class ShutdownNowAdvice {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.Return List<Runnable> notStarted) {
-      ExecutorTasks.droppedAll(notStarted);
+    public static void exit(@Advice.This Object executor, @Advice.Return List<Runnable> notStarted) {
+      ExecutorTasks.droppedAll(executor, notStarted);
     }
   }
 }

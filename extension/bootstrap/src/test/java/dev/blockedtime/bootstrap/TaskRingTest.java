@@ -1,0 +1,143 @@
+package dev.blockedtime.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TaskRingTest {
+  @Test
+  void tasksStartedInOrderAreFoundAtTheHeadWithTheirStampAndContext() {
+    TaskRing ring = new TaskRing();
+    Object context = new Object();
+    Object[] tasks = new Object[1000];
+    for (int round = 0; round < 4; round++) { // past the end of the ring several times
+      for (int i = 0; i < tasks.length / 4; i++) {
+        Object task = new Object();
+        tasks[i] = task;
+        assertThat(ring.put(task, 1_000 + i, i % 2 == 0 ? context : null)).isTrue();
+      }
+      for (int i = 0; i < tasks.length / 4; i++) {
+        int slot = ring.claimNear(tasks[i]);
+        assertThat(slot).as("task %d of round %d", i, round).isNotNegative();
+        assertThat(ring.stamp(slot)).isEqualTo(1_000 + i);
+        assertThat(ring.context(slot)).isEqualTo(i % 2 == 0 ? context : null);
+        ring.free(slot);
+      }
+    }
+    assertThat(count(ring)).isZero();
+  }
+
+  @Test
+  void aFullRingRefusesAndATaskOutOfOrderIsFoundAnywhere() {
+    TaskRing ring = new TaskRing();
+    List<Object> tasks = new ArrayList<>();
+    for (int i = 0; i < TaskRing.SIZE; i++) {
+      Object task = new Object();
+      tasks.add(task);
+      assertThat(ring.put(task, i, null)).isTrue();
+    }
+    assertThat(ring.put(new Object(), 0, null)).as("its slot holds a task not yet started").isFalse();
+    Object last = tasks.get(TaskRing.SIZE - 1);
+    assertThat(ring.claimNear(last)).as("far from the head").isNegative();
+    int slot = ring.claim(last);
+    assertThat(ring.stamp(slot)).isEqualTo(TaskRing.SIZE - 1);
+    ring.free(slot);
+    assertThat(ring.claim(new Object())).as("never submitted").isNegative();
+    assertThat(count(ring)).isEqualTo(TaskRing.SIZE - 1);
+  }
+
+  @Test
+  void forgetRemovesEveryEntryOfATaskAndTheVisitorDropsWhatItRejects() {
+    TaskRing ring = new TaskRing();
+    Object twice = new Object();
+    Object kept = new Object();
+    Object stale = new Object();
+    ring.put(twice, 1, null);
+    ring.put(kept, 2, null);
+    ring.put(twice, 3, null);
+    ring.put(stale, 4, null);
+    assertThat(ring.forget(twice)).isEqualTo(2);
+    ring.forEach((task, stamp) -> task != stale);
+    assertThat(count(ring)).isEqualTo(1);
+    assertThat(ring.claim(kept)).isNotNegative();
+  }
+
+  /**
+   * Two submitters and two workers through a real queue, with the ring overflowing now and then
+   * (the caller's table then takes the task): every task is found exactly once, with its own stamp.
+   */
+  @Test
+  void concurrentSubmittersAndWorkersFindEveryTaskOnce() throws Exception {
+    TaskRing ring = new TaskRing();
+    BlockingQueue<long[]> queue = new ArrayBlockingQueue<>(400); // more than the ring holds
+    int perSubmitter = 200_000;
+    AtomicLong inRing = new AtomicLong();
+    AtomicLong found = new AtomicLong();
+    AtomicLong wrong = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      int id = s;
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < perSubmitter; i++) {
+                  long[] task = {id * 1_000_000L + i};
+                  if (ring.put(task, task[0], null)) {
+                    inRing.incrementAndGet();
+                  }
+                  try {
+                    queue.put(task);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }));
+    }
+    for (int w = 0; w < 2; w++) {
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < perSubmitter; i++) {
+                  long[] task;
+                  try {
+                    task = queue.poll(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  int slot = ring.claim(task);
+                  if (slot >= 0) {
+                    if (ring.stamp(slot) != task[0]) {
+                      wrong.incrementAndGet();
+                    }
+                    ring.free(slot);
+                    found.incrementAndGet();
+                  }
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    assertThat(wrong.get()).isZero();
+    assertThat(found.get()).isEqualTo(inRing.get());
+    assertThat(inRing.get()).as("most tasks go through the ring").isGreaterThan(perSubmitter);
+    assertThat(count(ring)).isZero();
+  }
+
+  private static int count(TaskRing ring) {
+    int[] n = new int[1];
+    ring.forEach(
+        (task, stamp) -> {
+          n[0]++;
+          return true;
+        });
+    return n[0];
+  }
+}
