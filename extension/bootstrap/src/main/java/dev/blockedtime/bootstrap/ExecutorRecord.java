@@ -14,14 +14,36 @@ final class ExecutorRecord {
   final ResourceName name;
   final WeakReference<Object> executor;
   final byte kind;
-  /** A thread pool's tasks not yet started, in submission order (see {@link TaskRing}); else null. */
-  final TaskRing ring;
+  /**
+   * A thread pool's tasks not yet started, in submission order (see {@link TaskRing}), built at
+   * its first submission (4 KB: a pool built and never used does not pay for it); else null.
+   */
+  private volatile TaskRing ring;
 
   ExecutorRecord(ResourceName name, Object executor, byte kind) {
     this.name = name;
     this.executor = new WeakReference<>(executor);
     this.kind = kind;
-    this.ring = kind == THREAD_POOL ? new TaskRing() : null;
+  }
+
+  /** The ring, or null before the first submission and for other kinds. */
+  TaskRing ring() {
+    return ring;
+  }
+
+  /** The ring of a thread pool, built if need be; null for other kinds. */
+  TaskRing ringForSubmission() {
+    TaskRing r = ring;
+    if (r == null && kind == THREAD_POOL) {
+      synchronized (this) {
+        r = ring;
+        if (r == null) {
+          r = new TaskRing();
+          ring = r;
+        }
+      }
+    }
+    return r;
   }
 
   /** The kind of executor of {@code type}, the j.u.c class its class is or extends. */

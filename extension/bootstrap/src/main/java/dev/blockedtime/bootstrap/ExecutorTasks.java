@@ -214,7 +214,8 @@ public final class ExecutorTasks {
       }
       long now = System.nanoTime();
       Object context = rec.currentContext();
-      if (r.ring != null && r.ring.put(task, now, context)) {
+      TaskRing ring = r.ringForSubmission();
+      if (ring != null && ring.put(task, now, context)) {
         return;
       }
       tasks.put(task, r, now, context);
@@ -322,10 +323,11 @@ public final class ExecutorTasks {
         return;
       }
       ExecutorRecord r = EXECUTORS.get(executor);
-      if (r != null && r.ring != null && r.ring.forget(task) == 0) {
+      TaskRing ring = r == null ? null : r.ring();
+      if (ring != null && ring.forget(task) == 0) {
         Object inner = unwrapAgentWrapper(task);
         if (inner != null) {
-          r.ring.forget(inner);
+          ring.forget(inner);
         }
       }
       dropped(task); // the table too: the same task object may have been submitted again
@@ -379,7 +381,8 @@ public final class ExecutorTasks {
         return; // not timed: the JDK's or the agent's, or built before the agent
       }
       long now = System.nanoTime();
-      if (r.ring != null && startedFromRing(r, task, now)) {
+      TaskRing ring = r.ring();
+      if (ring != null && startedFromRing(r, ring, task, now)) {
         return;
       }
       if (!started(t, task, now)) {
@@ -454,8 +457,7 @@ public final class ExecutorTasks {
   }
 
   /** Takes {@code task}'s entry from its pool's ring and records it; false when it has none there. */
-  private static boolean startedFromRing(ExecutorRecord r, Runnable task, long now) {
-    TaskRing ring = r.ring;
+  private static boolean startedFromRing(ExecutorRecord r, TaskRing ring, Runnable task, long now) {
     int slot = ring.claimNear(task);
     if (slot < 0) {
       // the agent's wrapper around a lambda submitted with a span current: the ring may hold
@@ -616,10 +618,11 @@ public final class ExecutorTasks {
       }
       EXECUTORS.forEachLive(
           (executor, r) -> {
-            if (r.ring == null) {
+            TaskRing ring = r.ring();
+            if (ring == null) {
               return;
             }
-            r.ring.forEach(
+            ring.forEach(
                 (task, stamp) -> {
                   if (task instanceof FutureTask && ((FutureTask<?>) task).isDone()) {
                     return false; // cancelled: its worker will skip it
