@@ -137,15 +137,12 @@ public final class ExecutorTasks {
   /**
    * After the application built {@code pool} at the site numbered {@code site}: a {@code new} of a
    * covered pool type, or an {@code Executors.new*} call (see {@link Sites}). Pools the JDK or the
-   * agent build for themselves get no such call, so they are never timed.
+   * agent build for themselves get no such call, so they are never timed. The pool gets its record
+   * at its first task ({@link #recordOf}).
    */
   static void built(Object pool, int site) {
-    if (tasks == null || pool == null || EXECUTORS.get(pool) != null) {
-      return;
-    }
-    String type = typeOf(pool.getClass());
-    if (type != null) {
-      register(pool, Resources.executorName(site, type), type);
+    if (tasks != null && pool != null && typeOf(pool.getClass()) != null) {
+      Resources.registerPool(pool, site);
     }
   }
 
@@ -158,26 +155,40 @@ public final class ExecutorTasks {
   public static void executorCreated(Object executor) {
     try {
       Class<?> cls = executor.getClass();
-      if (tasks == null || cls.getClassLoader() == null || EXECUTORS.get(executor) != null) {
+      if (tasks == null || cls.getClassLoader() == null || Resources.poolSite(executor) >= 0) {
         return; // off, a JDK class, or a delegating constructor registered it already
       }
       String type = typeOf(cls);
-      if (type != null) {
-        register(executor, Resources.executorSubclassName(cls, type), type);
+      int site = type == null ? -1 : Resources.subclassPoolSite(cls, type);
+      if (site >= 0) {
+        Resources.registerPool(executor, site);
       }
     } catch (Throwable t) {
       failed("register", t);
     }
   }
 
-  private static void register(Object executor, ResourceName name, String type) {
-    if (name == null) {
-      return;
+  /**
+   * The record of a pool the application built, made at its first task (or first gauge look);
+   * null for a pool that is not timed. A miss costs two lookups: the JDK's and the agent's pools
+   * pay that per task, nothing more.
+   */
+  static ExecutorRecord recordOf(Object executor) {
+    ExecutorRecord r = EXECUTORS.get(executor);
+    if (r != null) {
+      return r;
     }
-    ExecutorRecord r = new ExecutorRecord(name, executor, ExecutorRecord.kindOf(type));
-    if (EXECUTORS.putIfAbsent(executor, r) == r && r.kind == ExecutorRecord.SCHEDULED) {
+    int site = Resources.poolSite(executor);
+    String type = site < 0 ? null : typeOf(executor.getClass());
+    ResourceName name = type == null ? null : Resources.executorName(site, type);
+    if (name == null) {
+      return null;
+    }
+    r = EXECUTORS.putIfAbsent(executor, new ExecutorRecord(name, executor, ExecutorRecord.kindOf(type)));
+    if (r.kind == ExecutorRecord.SCHEDULED) {
       SCHEDULED.add(r);
     }
+    return r;
   }
 
   /** The nearest of the covered j.u.c classes that {@code cls} is or extends, or null. */
@@ -208,7 +219,7 @@ public final class ExecutorTasks {
       if (rec == null || task == null) {
         return;
       }
-      ExecutorRecord r = EXECUTORS.get(executor);
+      ExecutorRecord r = recordOf(executor);
       if (r == null) {
         return;
       }
@@ -241,7 +252,7 @@ public final class ExecutorTasks {
       if (context == null) {
         return;
       }
-      ExecutorRecord r = EXECUTORS.get(executor);
+      ExecutorRecord r = recordOf(executor);
       if (r != null) {
         tasks.put(task, r, DUE_TIME_IN_TASK, context);
       }
@@ -322,7 +333,7 @@ public final class ExecutorTasks {
       if (tasks == null || recorder == null || task == null) {
         return;
       }
-      ExecutorRecord r = EXECUTORS.get(executor);
+      ExecutorRecord r = EXECUTORS.get(executor); // a pool never used has nothing to drop
       TaskRing ring = r == null ? null : r.ring();
       if (ring != null && ring.forget(task) == 0) {
         Object inner = unwrapAgentWrapper(task);
@@ -376,7 +387,7 @@ public final class ExecutorTasks {
         scheduledTaskStarting(t, executor, task);
         return;
       }
-      ExecutorRecord r = EXECUTORS.get(executor);
+      ExecutorRecord r = recordOf(executor);
       if (r == null) {
         return; // not timed: the JDK's or the agent's, or built before the agent
       }
@@ -409,7 +420,7 @@ public final class ExecutorTasks {
       t.free(slot);
     }
     if (r == null) {
-      r = EXECUTORS.get(executor);
+      r = recordOf(executor);
       if (r == null) {
         return;
       }
@@ -674,9 +685,10 @@ public final class ExecutorTasks {
         });
   }
 
-  /** For tests: the record of a registered executor, or null. */
-  static ExecutorRecord recordOf(Object executor) {
-    return EXECUTORS.get(executor);
+
+  /** For tests: whether {@code executor} has its record (it gets one at its first task). */
+  static boolean hasRecord(Object executor) {
+    return EXECUTORS.get(executor) != null;
   }
 
   private static void failed(String where, Throwable t) {

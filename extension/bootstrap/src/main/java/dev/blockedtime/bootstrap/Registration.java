@@ -21,6 +21,8 @@ final class Registration {
   static final byte SYNC = 5;
   /** Where a barrier's or phaser's parties wait for each other. */
   static final byte PARTIES = 6;
+  /** A thread pool (never waited on): its site, until its first task (see {@link ExecutorTasks}). */
+  static final byte POOL = 7;
 
   final ResourceName name;
   final int token;

@@ -471,23 +471,48 @@ public final class Resources {
   }
 
   /**
-   * The name of a pool of {@code type} built at the site numbered {@code siteId} (a {@code new} of
-   * the pool's type, or an {@code Executors.new*} call): the alias, else the site. Null when the
-   * site is unknown. The one place an executor's name comes from, with {@link #executorSubclassName}.
+   * A pool built at the site numbered {@code siteId} (a {@code new} of a covered pool type, or an
+   * {@code Executors.new*} call): remembered as other resources are, by identity and without a
+   * reference, until its first task gives it a record of its own ({@link ExecutorTasks}). A pool
+   * built and never used costs what a lock does.
+   */
+  static void registerPool(Object pool, int siteId) {
+    Site s = site(siteId);
+    if (pool == null || s == null) {
+      return;
+    }
+    s.built++;
+    int h = Registry.hash(pool);
+    REGISTRY.put(pool, h, kind(siteId, Registration.POOL), h);
+  }
+
+  /** The number of the site that built {@code pool}, or -1 when it was not registered. */
+  static int poolSite(Object pool) {
+    long v = REGISTRY.get(pool);
+    if (v == 0) {
+      return -1;
+    }
+    int kind = Registry.kindOf(v);
+    return (kind & ((1 << ROLE_BITS) - 1)) == Registration.POOL ? kind >>> ROLE_BITS : -1;
+  }
+
+  /**
+   * The site of an application subclass of a pool of {@code type} being constructed: where the
+   * application built it, by a stack walk (the rare fallback, as for the other resources). -1 when
+   * the JDK or the agent built it.
+   */
+  static int subclassPoolSite(Class<?> poolClass, String type) {
+    String site = subclassSite(poolClass);
+    return site == null ? -1 : siteId(type, site);
+  }
+
+  /**
+   * The name of a pool of {@code type} built at the site numbered {@code siteId}: the alias, else
+   * the site. Null when the site is unknown. The one place an executor's name comes from.
    */
   static ResourceName executorName(int siteId, String type) {
     Site s = site(siteId);
     return s == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, aliases.resolve(s.where));
-  }
-
-  /**
-   * The name of an application subclass of a pool of {@code type} being constructed: where the
-   * application built it, by a stack walk (the rare fallback, as for the other resources). Null
-   * when the JDK or the agent built it.
-   */
-  static ResourceName executorSubclassName(Class<?> poolClass, String type) {
-    String site = subclassSite(poolClass);
-    return site == null ? null : ResourceName.of(ResourceName.Kind.EXECUTOR, type, aliases.resolve(site));
   }
 
   /**

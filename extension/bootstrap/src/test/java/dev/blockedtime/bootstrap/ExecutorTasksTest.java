@@ -266,6 +266,22 @@ class ExecutorTasksTest {
   }
 
   @Test
+  void aPoolBuiltIsRememberedWithoutARecordUntilItsFirstTask() throws Throwable {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ExecutorTasks.built(pool, Resources.siteId("ThreadPoolExecutor", "Test.built:7"));
+    assertThat(ExecutorTasks.hasRecord(pool)).as("a pool never used costs a registry entry only").isFalse();
+    Runnable task = () -> {};
+    int before = POINTS.size();
+    ExecutorTasks.submitted(pool, task);
+    assertThat(ExecutorTasks.hasRecord(pool)).isTrue();
+    ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(POINTS.get(before).name.name).isEqualTo("Test.built:7");
+    assertThat(POINTS.get(before).name.type).isEqualTo("ThreadPoolExecutor");
+    pool.shutdownNow();
+  }
+
+  @Test
   void anExecutorNotRegisteredIsNotTimed() throws Throwable {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     Runnable task = () -> {};

@@ -9,11 +9,8 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,38 +28,26 @@ public final class ExecutorTelemetry implements TaskRecorder {
   public ExecutorTelemetry(OpenTelemetry openTelemetry, Settings settings) {
     Meter meter = openTelemetry.getMeter(Instruments.SCOPE);
     this.duration =
-        meter
-            .histogramBuilder(Instruments.EXECUTOR_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription(
-                "Time executor tasks waited to start: from submission, or from when a scheduled"
-                    + " task fell due, to the start of its run.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter,
+            Instruments.EXECUTOR_DURATION,
+            "Time executor tasks waited to start: from submission, or from when a scheduled task fell"
+                + " due, to the start of its run.");
     this.spanEventThresholdNanos = settings.spanEventThresholdNanos;
-    ObservableLongMeasurement tasks =
-        meter
-            .gaugeBuilder(Instruments.EXECUTOR_TASKS)
-            .ofLongs()
-            .setUnit(Instruments.UNIT_TASKS)
-            .setDescription("Tasks submitted to an executor (or due) and not yet started.")
-            .buildObserver();
-    ObservableDoubleMeasurement oldest =
-        meter
-            .gaugeBuilder(Instruments.EXECUTOR_OLDEST)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("How long the oldest task waiting to start has waited.")
-            .buildObserver();
-    meter.batchCallback(
-        () -> {
+    Instruments.inProgressGauges(
+        meter,
+        Instruments.EXECUTOR_TASKS,
+        Instruments.UNIT_TASKS,
+        "Tasks submitted to an executor (or due) and not yet started.",
+        Instruments.EXECUTOR_OLDEST,
+        "How long the oldest task waiting to start has waited.",
+        (tasks, oldest) -> {
           for (ExecutorTasks.Group g : ExecutorTasks.snapshot(System.nanoTime())) {
             Attributes attrs = attributes(g.name);
             tasks.record(g.tasks, attrs);
             oldest.record(g.oldestNanos / 1e9, attrs);
           }
-        },
-        tasks,
-        oldest);
+        });
   }
 
   @Override
@@ -84,7 +69,7 @@ public final class ExecutorTelemetry implements TaskRecorder {
       span.addEvent(
           Instruments.EXECUTOR_EVENT,
           attrs.toBuilder().put(Instruments.DURATION, seconds).build(),
-          epochNanos(sinceNanos),
+          Instruments.epochNanos(sinceNanos),
           TimeUnit.NANOSECONDS);
     }
   }
@@ -100,12 +85,5 @@ public final class ExecutorTelemetry implements TaskRecorder {
             Instruments.EXECUTOR_NAME, executor.name, Instruments.EXECUTOR_TYPE, executor.type);
     executor.bridgeCache = attrs;
     return attrs;
-  }
-
-  /** The wall-clock time of {@code nanoTime}: now, minus how long ago (monotonic) it was. */
-  private static long epochNanos(long nanoTime) {
-    Instant now = Instant.now();
-    long elapsed = System.nanoTime() - nanoTime;
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano() - elapsed;
   }
 }

@@ -9,7 +9,6 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,12 +35,10 @@ final class GrpcWaitTelemetry {
   private GrpcWaitTelemetry() {
     Meter meter = GlobalOpenTelemetry.get().getMeter(Instruments.SCOPE);
     waitDuration =
-        meter
-            .histogramBuilder(Instruments.GRPC_WAIT_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("Time gRPC calls waited for a ready transport before their stream started.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter,
+            Instruments.GRPC_WAIT_DURATION,
+            "Time gRPC calls waited for a ready transport before their stream started.");
     spanEventThresholdNanos = BlockedTime.settings().spanEventThresholdNanos;
     if (GrpcChannels.claimGauges()) {
       registerGauges(meter);
@@ -83,15 +80,9 @@ final class GrpcWaitTelemetry {
       span.addEvent(
           Instruments.GRPC_WAIT_EVENT,
           attributes.toBuilder().put(Instruments.GRPC_WAIT_DURATION_SECONDS, seconds).build(),
-          epochNanos(startNanos),
+          Instruments.epochNanos(startNanos),
           TimeUnit.NANOSECONDS);
     }
-  }
-
-  /** The wall-clock time of a {@code System.nanoTime()} reading: now, minus how long ago it was. */
-  private static long epochNanos(long nanoTime) {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano() - (System.nanoTime() - nanoTime);
   }
 
   private static void registerGauges(Meter meter) {

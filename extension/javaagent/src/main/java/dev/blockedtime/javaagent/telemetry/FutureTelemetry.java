@@ -13,11 +13,8 @@ import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,19 +41,11 @@ public final class FutureTelemetry implements FutureRecorder {
   public FutureTelemetry(OpenTelemetry openTelemetry, Settings settings) {
     Meter meter = openTelemetry.getMeter(Instruments.SCOPE);
     this.futureDuration =
-        meter
-            .histogramBuilder(Instruments.FUTURE_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("Time threads waited for a future, a task or a thread to finish.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter, Instruments.FUTURE_DURATION, "Time threads waited for a future, a task or a thread to finish.");
     this.pinnedDuration =
-        meter
-            .histogramBuilder(Instruments.PINNED_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("Time virtual threads blocked while pinned to their carrier thread.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter, Instruments.PINNED_DURATION, "Time virtual threads blocked while pinned to their carrier thread.");
     this.logger = openTelemetry.getLogsBridge().get(Instruments.SCOPE);
     this.spanEventThresholdNanos = settings.spanEventThresholdNanos;
     if (settings.futures) {
@@ -92,7 +81,7 @@ public final class FutureTelemetry implements FutureRecorder {
         span.addEvent(
             Instruments.FUTURE_EVENT,
             b.build(),
-            OtelRecorder.epochNanosOf(e.startNanos),
+            Instruments.epochNanos(e.startNanos),
             TimeUnit.NANOSECONDS);
       }
     }
@@ -154,32 +143,22 @@ public final class FutureTelemetry implements FutureRecorder {
   }
 
   private void registerInProgressGauges(Meter meter) {
-    ObservableLongMeasurement threads =
-        meter
-            .gaugeBuilder(Instruments.FUTURE_THREADS)
-            .ofLongs()
-            .setUnit(UNIT_THREADS)
-            .setDescription("Threads waiting right now for a future, a task or a thread to finish.")
-            .buildObserver();
-    ObservableDoubleMeasurement oldest =
-        meter
-            .gaugeBuilder(Instruments.FUTURE_OLDEST)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("How long the oldest wait for a future still in progress has lasted.")
-            .buildObserver();
-    meter.batchCallback(
-        () -> {
-          List<FutureWaits.Group> groups = FutureWaits.snapshot(System.nanoTime());
-          for (FutureWaits.Group g : groups) {
+    Instruments.inProgressGauges(
+        meter,
+        Instruments.FUTURE_THREADS,
+        UNIT_THREADS,
+        "Threads waiting right now for a future, a task or a thread to finish.",
+        Instruments.FUTURE_OLDEST,
+        "How long the oldest wait for a future still in progress has lasted.",
+        (threads, oldest) -> {
+          for (FutureWaits.Group g : FutureWaits.snapshot(System.nanoTime())) {
             Attributes attrs =
                 attributes(
                     Instruments.FUTURE_TYPE, g.type, Instruments.FUTURE_OPERATION, g.operation, null, null);
             threads.record(g.threads, attrs);
             oldest.record(g.oldestNanos / 1e9, attrs);
           }
-        },
-        threads,
-        oldest);
+        });
   }
 
   /** A series: type and operation (or a pinned reason and null), outcome, stack hash. */

@@ -1,15 +1,62 @@
 package dev.blockedtime.javaagent.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The one place that names the telemetry of {@code ../shared/CONTRACT.md}: instrument names,
- * units, descriptions, bucket boundaries and attribute keys. Nothing else spells them.
+ * units, descriptions, bucket boundaries and attribute keys. Nothing else spells them, and every
+ * duration histogram and in-progress gauge pair is built here.
  */
 public final class Instruments {
+
+  /** A duration histogram of the contract: seconds, with {@link #DURATION_BUCKETS}. */
+  public static DoubleHistogram durationHistogram(Meter meter, String name, String description) {
+    return meter
+        .histogramBuilder(name)
+        .setUnit(UNIT_SECONDS)
+        .setDescription(description)
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+  }
+
+  /**
+   * The in-progress gauges of one kind of wait: how many wait now ({@code countName}, in {@code
+   * countUnit}) and how long the oldest has waited ({@code oldestName}, seconds), both filled by
+   * {@code observe} once per collection. Only series with something waiting are reported.
+   */
+  public static void inProgressGauges(
+      Meter meter,
+      String countName,
+      String countUnit,
+      String countDescription,
+      String oldestName,
+      String oldestDescription,
+      BiConsumer<ObservableLongMeasurement, ObservableDoubleMeasurement> observe) {
+    ObservableLongMeasurement count =
+        meter.gaugeBuilder(countName).ofLongs().setUnit(countUnit).setDescription(countDescription).buildObserver();
+    ObservableDoubleMeasurement oldest =
+        meter.gaugeBuilder(oldestName).setUnit(UNIT_SECONDS).setDescription(oldestDescription).buildObserver();
+    meter.batchCallback(() -> observe.accept(count, oldest), count, oldest);
+  }
+
+  /**
+   * The wall-clock time, in epoch nanoseconds, of a past {@code System.nanoTime()} reading: now,
+   * minus how long ago (monotonic) it was. What span events are stamped with.
+   */
+  public static long epochNanos(long nanoTime) {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano() - (System.nanoTime() - nanoTime);
+  }
+
   public static final String SCOPE = "blocked-time";
 
   public static final String QUEUE_DURATION = "jvm.queue.blocked.duration";

@@ -12,11 +12,8 @@ import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
-import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.Span;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,19 +38,11 @@ public final class OtelRecorder implements Recorder {
   public OtelRecorder(OpenTelemetry openTelemetry, Settings settings) {
     Meter meter = openTelemetry.getMeter(Instruments.SCOPE);
     this.queueDuration =
-        meter
-            .histogramBuilder(Instruments.QUEUE_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("Time threads waited in blocking queue operations.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter, Instruments.QUEUE_DURATION, "Time threads waited in blocking queue operations.");
     this.lockDuration =
-        meter
-            .histogramBuilder(Instruments.LOCK_DURATION)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("Time threads waited to acquire or pass a lock or synchronizer.")
-            .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-            .build();
+        Instruments.durationHistogram(
+            meter, Instruments.LOCK_DURATION, "Time threads waited to acquire or pass a lock or synchronizer.");
     this.logger = openTelemetry.getLogsBridge().get(Instruments.SCOPE);
     this.spanEventThresholdNanos = settings.spanEventThresholdNanos;
     registerInProgressGauges(meter, ResourceName.Kind.QUEUE, Instruments.QUEUE_THREADS, Instruments.QUEUE_OLDEST);
@@ -114,16 +103,9 @@ public final class OtelRecorder implements Recorder {
         .emit();
   }
 
-  /** The wall-clock time the wait began: now, minus how long ago (monotonic) it began. */
+  /** The wall-clock time the wait began. */
   private static long startEpochNanos(WaitEvent e) {
-    return epochNanosOf(e.startNanos);
-  }
-
-  /** The wall-clock time of a {@code System.nanoTime()} reading in the past. */
-  static long epochNanosOf(long nanoTime) {
-    Instant now = Instant.now();
-    long elapsed = System.nanoTime() - nanoTime;
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano() - elapsed;
+    return Instruments.epochNanos(e.startNanos);
   }
 
   Attributes attributes(ResourceName name, String op, String state, String outcome, String hash) {
@@ -168,30 +150,20 @@ public final class OtelRecorder implements Recorder {
 
   private void registerInProgressGauges(
       Meter meter, ResourceName.Kind kind, String threadsName, String oldestName) {
-    ObservableLongMeasurement threads =
-        meter
-            .gaugeBuilder(threadsName)
-            .ofLongs()
-            .setUnit(Instruments.UNIT_THREADS)
-            .setDescription("Threads waiting right now, per resource and operation.")
-            .buildObserver();
-    ObservableDoubleMeasurement oldest =
-        meter
-            .gaugeBuilder(oldestName)
-            .setUnit(Instruments.UNIT_SECONDS)
-            .setDescription("How long the oldest wait still in progress has lasted.")
-            .buildObserver();
-    meter.batchCallback(
-        () -> {
-          List<InProgressWaits.Group> groups = InProgressWaits.snapshot(kind, System.nanoTime());
-          for (InProgressWaits.Group g : groups) {
+    Instruments.inProgressGauges(
+        meter,
+        threadsName,
+        Instruments.UNIT_THREADS,
+        "Threads waiting right now, per resource and operation.",
+        oldestName,
+        "How long the oldest wait still in progress has lasted.",
+        (threads, oldest) -> {
+          for (InProgressWaits.Group g : InProgressWaits.snapshot(kind, System.nanoTime())) {
             Attributes attrs = resourceAttributes(g.name, g.operation, g.state);
             threads.record(g.threads, attrs);
             oldest.record(g.oldestNanos / 1e9, attrs);
           }
-        },
-        threads,
-        oldest);
+        });
   }
 
   private static final class SeriesKey {
