@@ -22,19 +22,25 @@ import java.util.concurrent.TimeUnit;
  * The entry points that advice inlined into the JDK's executors calls: a task's queued time, from
  * its submission (or, for a scheduled task, from when it fell due) to the start of its run.
  *
- * <p>How the submit time travels with a task: {@link QueuedTasks}, a table beside the tasks keyed
- * by their identity, filled on the submitting thread just before the pool takes the task and
- * emptied on the thread that starts it. The application's task objects are what the pool holds,
- * so {@code getQueue()}, {@code remove(task)} and {@code shutdownNow()} see only them. A scheduled
- * pool's tasks carry their due time themselves ({@code ScheduledFutureTask.time}): for them the
- * table holds only the submitter's context, for the span event of their first run.
+ * <p>How the submit time travels with a task, filled on the submitting thread just before the
+ * pool takes the task and emptied on the thread that starts it: a thread pool's own {@link
+ * TaskRing}, in submission order; else (more than its ring holds, a task started far out of order,
+ * a fork/join submission) {@link QueuedTasks}, a table keyed by the task's identity. The
+ * application's task objects are what the pool holds, so {@code getQueue()}, {@code remove(task)}
+ * and {@code shutdownNow()} see only them. A scheduled pool's tasks carry their due time
+ * themselves ({@code ScheduledFutureTask.time}): for them the table holds only the submitter's
+ * context, for the span event of their first run.
  *
- * <p>Cost model, per task: a lookup of the executor's record and a clock read when submitted, an
- * identity hash and a CAS into the table, a clock read and a CAS when started, and one histogram
- * point. Executors the extension did not register (the agent's, the JDK's own, those built before
- * the agent) cost one failed lookup at submission and nothing at start. Tasks that a fork/join
- * pool's own workers fork pay one read of a counter when they run, and a table lookup only while
- * external submissions wait in some pool.
+ * <p>Which pools: those the application built, remembered where they were built ({@link #built},
+ * by identity in the registry, no reference) and given a record at their first task ({@link
+ * #recordOf}). The agent's and the JDK's own pools, and those built before the agent, cost two
+ * failed lookups per task.
+ *
+ * <p>Cost model, per task of a thread pool: a lookup of the pool's record and a clock read when
+ * submitted, a getAndAdd and a CAS in its ring; a lookup, a clock read and a CAS when started, and
+ * one histogram point. A fork/join submission pays an identity hash and the table instead of the
+ * ring, and a global counter. Tasks that a fork/join pool's own workers fork pay one read of that
+ * counter when they run, and a table lookup only while external submissions wait in some pool.
  *
  * <p>Every method here catches everything: advice must never throw into the application.
  */

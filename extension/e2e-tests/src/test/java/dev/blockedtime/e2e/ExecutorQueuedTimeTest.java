@@ -31,6 +31,7 @@ class ExecutorQueuedTimeTest {
   OtlpReceiver receiver;
   /** How long the task behind the busy one waited, as the scenario measured it (s). */
   double queuedSeconds;
+  double handlerThirdSeconds;
 
   @BeforeAll
   void runScenarios() {
@@ -41,6 +42,9 @@ class ExecutorQueuedTimeTest {
       assertThat(jvm.output()).contains("DONE").doesNotContain("[blocked-time] WARN");
       String line = jvm.awaitLine("QUEUED_MS ", Duration.ofSeconds(1));
       queuedSeconds = Long.parseLong(line.substring(line.indexOf("QUEUED_MS ") + 10).trim()) / 1000.0;
+      String handler = jvm.awaitLine("HANDLER_THIRD_MS ", Duration.ofSeconds(1));
+      handlerThirdSeconds =
+          Long.parseLong(handler.substring(handler.indexOf("HANDLER_THIRD_MS ") + 17).trim()) / 1000.0;
     }
   }
 
@@ -164,6 +168,15 @@ class ExecutorQueuedTimeTest {
     HistogramPoint p = point("manyTasksOnIdlePool");
     assertThat(p.count()).isEqualTo(MANY);
     assertThat(p.bucketCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(MANY);
+  }
+
+  @Test
+  void aTaskTheApplicationsHandlerQueuesIsOnePointFromItsSubmission() {
+    HistogramPoint p = point("handlerWaitsForSpace");
+    assertThat(p.count()).as("the busy task, the queued one and the one that waited in the handler").isEqualTo(3);
+    // the third waited about 300 ms in the handler and about 300 ms more in the queue
+    assertThat(p.max().orElseThrow()).isBetween(handlerThirdSeconds - 0.1, handlerThirdSeconds + 0.05);
+    assertThat(handlerThirdSeconds).isGreaterThan(0.4);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.blockedtime.e2e.harness.ScenarioSupport;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +34,7 @@ public final class ExecutorScenarios {
     commonPool();
     manyTasksOnIdlePool(Integer.parseInt(args.length > 0 ? args[0] : "200000"));
     rejected();
+    handlerWaitsForSpace();
     virtualThreads();
     ScenarioSupport.mark("DONE");
   }
@@ -169,6 +171,46 @@ public final class ExecutorScenarios {
     } catch (RejectedExecutionException expected) {
       ScenarioSupport.mark("REJECTED");
     }
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A pool whose queue holds one task, with the application's own rejection handler that waits
+   * for space (the usual way to make submitters wait): the third task waits in the handler, then
+   * in the queue. Each of the three is one point; the third's runs from its submission.
+   */
+  static void handlerWaitsForSpace() throws Exception {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(1),
+            (task, executor) -> {
+              try {
+                if (!executor.getQueue().offer(task, 10, TimeUnit.SECONDS)) {
+                  throw new RejectedExecutionException("still full");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedExecutionException(e);
+              }
+            });
+    CountDownLatch busy = new CountDownLatch(1);
+    pool.execute(
+        () -> {
+          busy.countDown();
+          sleep(300);
+        });
+    busy.await();
+    pool.execute(() -> sleep(300)); // queued
+    long submitted = System.nanoTime();
+    CountDownLatch third = new CountDownLatch(1);
+    pool.execute(third::countDown); // the queue is full: waits in the handler, then queued
+    third.await();
+    ScenarioSupport.mark("HANDLER_THIRD_MS " + (System.nanoTime() - submitted) / 1_000_000);
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.SECONDS);
   }
