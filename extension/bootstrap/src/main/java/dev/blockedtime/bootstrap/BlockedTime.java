@@ -94,6 +94,40 @@ public final class BlockedTime {
     }
   }
 
+  /** Where the rehearsal's own queue and semaphore are built: its series exist only in a private recorder. */
+  static final String REHEARSAL_SITE = "dev.blockedtime.bootstrap.BlockedTime.rehearse:0";
+
+  /**
+   * Runs the wait path itself {@code rounds} times on the calling thread, the extension's warm-up
+   * thread, at start-up: timed waits of a nanosecond (they give up without parking) on a queue and
+   * a semaphore of its own, through the instrumented JDK code, recorded into {@code
+   * privateRecorder}, which exports nothing. Loading the classes ahead ({@link #warmUp}) is not
+   * enough: the application's first wait would still run the wait path and the recording in the
+   * interpreter; after this the JIT has compiled them (about 0.1 s of this thread, once). The
+   * rehearsal's waits never reach the in-progress gauges or the deadlock detector.
+   */
+  public static void rehearse(Recorder privateRecorder, int rounds) {
+    ThreadState s = STATE.get();
+    boolean wasIgnored = s.ignored;
+    try {
+      java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
+      java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(0);
+      Resources.registerComposite(queue, "ArrayBlockingQueue", REHEARSAL_SITE);
+      Resources.registerLockObject(semaphore, Resources.siteId("Semaphore", REHEARSAL_SITE));
+      s.rehearsal = privateRecorder;
+      s.ignored = false;
+      for (int i = 0; i < rounds; i++) {
+        queue.poll(1, TimeUnit.NANOSECONDS);
+        semaphore.tryAcquire(1, TimeUnit.NANOSECONDS);
+      }
+    } catch (Throwable t) {
+      failed("rehearsal", t);
+    } finally {
+      s.ignored = wasIgnored;
+      s.rehearsal = null;
+    }
+  }
+
   /** This thread's state, for the other kinds of wait that share it ({@link FutureWaits}). */
   static ThreadState state() {
     return STATE.get();
@@ -490,7 +524,9 @@ public final class BlockedTime {
     s.waitStartNanos = now;
     s.waitState = state;
     s.waitName = name; // last: publishes the fields above to the gauge collector
-    InProgressWaits.add(s, name.kind);
+    if (s.rehearsal == null) {
+      InProgressWaits.add(s, name.kind);
+    }
   }
 
   /** A wait for space, an element or a partner outranks contention on the queue's lock. */
@@ -531,7 +567,7 @@ public final class BlockedTime {
     s.standalone = false;
     s.depth = 0;
     s.transferSegment = false;
-    Recorder r = recorder;
+    Recorder r = s.rehearsal != null ? s.rehearsal : recorder;
     if (r == null || name == null) {
       return;
     }

@@ -10,8 +10,10 @@ package dev.blockedtime.bootstrap;
  */
 public final class ThreadState {
   final Thread thread;
-  /** The agent's and this extension's threads are never recorded. */
-  final boolean ignored;
+  /** The agent's and this extension's threads are never recorded (but see {@link BlockedTime#rehearse}). */
+  boolean ignored;
+  /** Set only while the warm-up thread rehearses: its waits go here, and never to the gauges. */
+  Recorder rehearsal;
   /** Set while this thread records, so that locks taken by the recording itself are not waits. */
   boolean busy;
 

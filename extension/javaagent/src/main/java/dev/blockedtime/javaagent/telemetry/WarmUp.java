@@ -1,10 +1,11 @@
 package dev.blockedtime.javaagent.telemetry;
 
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import dev.blockedtime.bootstrap.BlockedTime;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
 import io.opentelemetry.sdk.logs.ReadWriteLogRecord;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
@@ -20,16 +21,25 @@ import java.time.Instant;
  * The telemetry side of the first wait in a JVM, done once at start-up on the extension's own
  * thread: the first point of a histogram series loads and links a few dozen SDK classes
  * (aggregator, exemplar reservoir, adders), which the application's first wait would otherwise
- * pay inside its operation; so does the first stack's log record. The point and the record go to
- * private providers that nothing reads, so nothing is exported.
+ * pay inside its operation; so does the first stack's log record. Then it rehearses the wait path
+ * itself ({@link BlockedTime#rehearse}) often enough for the JIT to compile it. The points and the
+ * record go to private providers that nothing reads, so nothing is exported.
  */
 final class WarmUp {
+  /**
+   * Rounds of the rehearsal: past the JIT's thresholds for the methods of the wait path (a few
+   * thousand calls), each round two timed waits of a microsecond (about 0.2 s of the warm-up
+   * thread, mostly parked, and tens of milliseconds of CPU, once).
+   */
+  static final int REHEARSAL_ROUNDS = 5_000;
+
   private WarmUp() {}
 
   static void run() throws ClassNotFoundException {
     Class.forName(OtelRecorder.class.getName() + "$SeriesKey");
     SdkLoggerProvider loggers =
         SdkLoggerProvider.builder().addLogRecordProcessor(new Dropped()).build();
+    SdkMeterProvider meters = SdkMeterProvider.builder().registerMetricReader(new Unread()).build();
     try {
       loggers
           .get(Instruments.SCOPE)
@@ -39,30 +49,20 @@ final class WarmUp {
           .setBody("warm-up")
           .setAllAttributes(Attributes.of(Instruments.STACK_HASH, "0000000000000000"))
           .emit();
-    } finally {
-      loggers.shutdown();
-    }
-    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(new Unread()).build();
-    try {
-      DoubleHistogram histogram =
-          provider
-              .get(Instruments.SCOPE)
-              .histogramBuilder(Instruments.QUEUE_DURATION)
-              .setUnit(Instruments.UNIT_SECONDS)
-              .setExplicitBucketBoundariesAdvice(Instruments.DURATION_BUCKETS)
-              .build();
       Attributes attrs =
           Attributes.of(
               Instruments.QUEUE_NAME, "warm-up",
               Instruments.QUEUE_TYPE, "ArrayBlockingQueue",
               Instruments.QUEUE_OPERATION, "take",
               Instruments.QUEUE_STATE, "empty");
-      histogram.record(0.001, attrs.toBuilder().put(Instruments.OUTCOME, "ok").build());
       attrs.toBuilder().put(Instruments.DURATION, 0.001).put(Instruments.THREAD_ID, 1L).build();
       Span.current().isRecording();
-      Instant.now();
+      OpenTelemetrySdk sdk =
+          OpenTelemetrySdk.builder().setMeterProvider(meters).setLoggerProvider(loggers).build();
+      BlockedTime.rehearse(new OtelRecorder(sdk, BlockedTime.settings()), REHEARSAL_ROUNDS);
     } finally {
-      provider.shutdown();
+      meters.shutdown();
+      loggers.shutdown();
     }
   }
 
