@@ -81,14 +81,17 @@ public final class CompareRunner {
           "  --w <time>          warmup iteration time, e.g. 1s, 500ms (default 1s)",
           "  --i <n>             measurement iterations (default 5)",
           "  --r <time>          measurement iteration time (default 1s)",
-          "  --configs <list>    subset/order of none,agent,ext,ext-all,ext-stacks,ext-nomon,ext-noexec,jfr",
+          "  --configs <list>    subset/order of none,agent,ext,ext-all,ext-stacks,ext-nomon,ext-noexec,",
+          "                      ext-nofut,ext-off,jfr",
           "                      (default none,agent,ext);",
           "                      ext-all: agent+ext recording every wait (monitor threshold 0); ext-stacks:",
           "                      the same with a stack for every wait (stack threshold 0 too); jfr: agent +",
           "                      a JFR recording of every jdk.ThreadPark and jdk.JavaMonitorEnter event with",
           "                      its stack (threshold 0), and nothing else; ext-nomon: agent+ext with",
           "                      monitors.enabled=false (no JFR stream); ext-noexec: agent+ext with",
-          "                      executors.enabled=false (no task timed)",
+          "                      executors.enabled=false (no task timed); ext-nofut: agent+ext with",
+          "                      futures.enabled=false; ext-off: the extension loaded with enabled=false",
+          "                      (nothing instrumented, no thread of its own)",
           "  --jvm-args <args>   JVM arguments for every fork, space-separated (default \"-Xms1g -Xmx1g\")",
           "  --ext-args <args>   extra JVM arguments for the agent+ext forks only, e.g. extension settings",
           "  --cpu               also measure the whole JVM's CPU time per operation (all threads) and",
@@ -228,6 +231,12 @@ public final class CompareRunner {
     // The extension with its executor part off: what timing each task costs, apart from the rest.
     List<String> extNoExecutorsArgs = new ArrayList<>(extArgs);
     extNoExecutorsArgs.add("-D" + SETTINGS_PREFIX + "executors.enabled=false");
+    // The extension with its future part off, and the extension loaded but switched off entirely:
+    // where a cost shows on a path with no advice, which part (if any) it comes from.
+    List<String> extNoFuturesArgs = new ArrayList<>(extArgs);
+    extNoFuturesArgs.add("-D" + SETTINGS_PREFIX + "futures.enabled=false");
+    List<String> extOffArgs = new ArrayList<>(extArgs);
+    extOffArgs.add("-D" + SETTINGS_PREFIX + "enabled=false");
     List<String> jfrArgs = new ArrayList<>(agentArgs);
     jfrArgs.add("-XX:StartFlightRecording=settings=" + writeJfrSettings(out));
 
@@ -239,6 +248,8 @@ public final class CompareRunner {
     known.put("ext-stacks", new Config("ext-stacks", "agent+ext, every wait with its stack", extStacksArgs));
     known.put("ext-nomon", new Config("ext-nomon", "agent+ext, monitors off", extNoMonitorsArgs));
     known.put("ext-noexec", new Config("ext-noexec", "agent+ext, executors off", extNoExecutorsArgs));
+    known.put("ext-nofut", new Config("ext-nofut", "agent+ext, futures off", extNoFuturesArgs));
+    known.put("ext-off", new Config("ext-off", "agent+ext, extension off", extOffArgs));
     known.put("jfr", new Config("jfr", "agent+JFR, every park and monitor enter", jfrArgs));
     List<Config> configs = new ArrayList<>();
     for (String key : split(args.value("configs", "none,agent,ext").replace(',', ' '))) {
