@@ -413,23 +413,23 @@ public final class ExecutorTasks {
     }
   }
 
-  /** A scheduled pool's task: its due time is in the task; its first run may have a context. */
+  /**
+   * A scheduled pool's task: its due time is in the task; its first run may have a context. The
+   * pool's record comes first: a pool that is not timed (the agent's metric reader runs on one)
+   * has no entries ({@link #scheduled} puts none), so its tasks stop there.
+   */
   private static void scheduledTaskStarting(QueuedTasks t, Object executor, Object task) {
+    ExecutorRecord r = recordOf(executor);
+    if (r == null) {
+      return;
+    }
     long now = System.nanoTime();
     long due = (long) DUE_TIME.getVolatile(task);
     Object context = null;
-    ExecutorRecord r = null;
     int slot = t.claim(task);
     if (slot >= 0) {
-      r = t.owner(slot);
       context = t.context(slot);
       t.free(slot);
-    }
-    if (r == null) {
-      r = recordOf(executor);
-      if (r == null) {
-        return;
-      }
     }
     record(r, due, now, context);
   }

@@ -84,16 +84,21 @@ public final class ExecutorScenarios {
     pool.awaitTermination(10, TimeUnit.SECONDS);
   }
 
+  /** Keeps a worker of {@code pool} busy for {@code ms} ms; returns once it has started. */
+  static void occupy(java.util.concurrent.Executor pool, long ms) throws InterruptedException {
+    CountDownLatch busy = new CountDownLatch(1);
+    pool.execute(
+        () -> {
+          busy.countDown();
+          sleep(ms);
+        });
+    busy.await();
+  }
+
   /** A task that falls due 200 ms in while the single scheduler thread is busy for 1200 ms. */
   static void scheduledWhileBusy() throws Exception {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1);
-    CountDownLatch busy = new CountDownLatch(1);
-    scheduler.execute(
-        () -> {
-          busy.countDown();
-          sleep(1200);
-        });
-    busy.await();
+    occupy(scheduler, 1200);
     ScheduledFuture<?> late = scheduler.schedule(() -> {}, 200, TimeUnit.MILLISECONDS);
     late.get();
     scheduler.shutdown();
@@ -106,13 +111,7 @@ public final class ExecutorScenarios {
    */
   static void commonPool() throws Exception {
     ForkJoinPool common = ForkJoinPool.commonPool();
-    CountDownLatch busy = new CountDownLatch(1);
-    common.execute(
-        () -> {
-          busy.countDown();
-          sleep(1000);
-        });
-    busy.await();
+    occupy(common, 1000);
     // awaited through a latch: a thread that joins a fork/join task may run it itself
     CountDownLatch ran = new CountDownLatch(2);
     common.submit(ran::countDown);
@@ -158,13 +157,7 @@ public final class ExecutorScenarios {
   static void rejected() throws Exception {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>());
-    CountDownLatch busy = new CountDownLatch(1);
-    pool.execute(
-        () -> {
-          busy.countDown();
-          sleep(300);
-        });
-    busy.await();
+    occupy(pool, 300);
     try {
       pool.execute(() -> {});
       throw new AssertionError("not rejected");
@@ -198,13 +191,7 @@ public final class ExecutorScenarios {
                 throw new RejectedExecutionException(e);
               }
             });
-    CountDownLatch busy = new CountDownLatch(1);
-    pool.execute(
-        () -> {
-          busy.countDown();
-          sleep(300);
-        });
-    busy.await();
+    occupy(pool, 300);
     pool.execute(() -> sleep(300)); // queued
     long submitted = System.nanoTime();
     CountDownLatch third = new CountDownLatch(1);
