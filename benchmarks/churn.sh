@@ -8,7 +8,9 @@
 #   ROUNDS=3 benchmarks/churn.sh 20000 100000 1000000   # items, increments, resources churned
 #
 # Environment: JAVA_HOME picks the JDK; SKIP_BUILD=1 reuses the jars; OUT (default
-# benchmarks/target/churn).
+# benchmarks/target/churn); EXT_ARGS, extra JVM arguments for the extension's runs only (its
+# settings, e.g. -Dotel.instrumentation.blocked-time.queues.enabled=false, to see what one part
+# costs).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +30,7 @@ report="$out/churn.md"
 {
   echo "# ChurnProgram: agent alone vs agent + blocked-time"
   echo
-  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}"
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}; extension's extra JVM arguments: ${EXT_ARGS:-none}"
   echo
   echo "| round | config | seconds | heap before (MB) | heap after (MB) |"
   echo "|---|---|---:|---:|---:|"
@@ -38,7 +40,8 @@ for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then order=(agent ext); else order=(ext agent); fi
   for config in "${order[@]}"; do
     if [[ $config == ext ]]; then
-      line=$("$java" "-Dotel.javaagent.extensions=$extension" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+      # shellcheck disable=SC2086 # EXT_ARGS is a list of arguments
+      line=$("$java" "-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-} "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
     else
       line=$("$java" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
     fi
