@@ -107,21 +107,42 @@ public final class BlockedTime {
    * rehearsal's waits never reach the in-progress gauges or the deadlock detector.
    */
   public static void rehearse(Recorder privateRecorder, int rounds) {
-    ThreadState s = STATE.get();
-    boolean wasIgnored = s.ignored;
     try {
       java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
       java.util.concurrent.Semaphore semaphore = new java.util.concurrent.Semaphore(0);
       Resources.registerComposite(queue, "ArrayBlockingQueue", REHEARSAL_SITE);
       Resources.registerLockObject(semaphore, Resources.siteId("Semaphore", REHEARSAL_SITE));
-      s.rehearsal = privateRecorder;
-      s.ignored = false;
-      for (int i = 0; i < rounds; i++) {
-        queue.poll(1, TimeUnit.NANOSECONDS);
-        semaphore.tryAcquire(1, TimeUnit.NANOSECONDS);
-      }
+      rehearse(
+          privateRecorder,
+          rounds,
+          () -> {
+            queue.poll(1, TimeUnit.NANOSECONDS);
+            semaphore.tryAcquire(1, TimeUnit.NANOSECONDS);
+          });
     } catch (Throwable t) {
       failed("rehearsal", t);
+    }
+  }
+
+  /** One round of a rehearsal: waits that the instrumentation sees. */
+  interface Round {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code round} {@code rounds} times with this thread's waits recorded into {@code
+   * privateRecorder} only (even on a thread that is otherwise ignored), then puts the thread back
+   * as it was.
+   */
+  static void rehearse(Recorder privateRecorder, int rounds, Round round) throws Exception {
+    ThreadState s = STATE.get();
+    boolean wasIgnored = s.ignored;
+    s.rehearsal = privateRecorder;
+    s.ignored = false;
+    try {
+      for (int i = 0; i < rounds; i++) {
+        round.run();
+      }
     } finally {
       s.ignored = wasIgnored;
       s.rehearsal = null;

@@ -140,4 +140,38 @@ class BlockedTimeLocksTest {
     onNewThread(() -> BlockedTime.waitBegin(sync, 0));
     assertThat(events).isEmpty();
   }
+
+  @Test
+  void aRehearsalRecordsIntoItsOwnRecorderOnlyAndLeavesTheThreadAsItWas() throws Exception {
+    Semaphore semaphore = new Semaphore(0);
+    Object sync = sync(semaphore, Semaphore.class);
+    QueueDriver.registerLock(sync, "Semaphore");
+    List<WaitEvent> rehearsed = new CopyOnWriteArrayList<>();
+    int[] inProgress = new int[1];
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              BlockedTime.rehearse(
+                  rehearsed::add,
+                  3,
+                  () -> {
+                    ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(true, true, true));
+                    assertThat(s).isNotNull();
+                    inProgress[0] += InProgressWaits.size();
+                    QueueDriver.waitEnd(s, 0);
+                  });
+              // the warm-up thread is one of the extension's own: after the rehearsal, ignored again
+              assertThat(BlockedTime.waitBegin(sync, LockOps.flags(true, true, true))).isNull();
+              return null;
+            });
+    new Thread(task, "blocked-time-warm-up").start();
+    task.get(30, TimeUnit.SECONDS);
+
+    assertThat(rehearsed).hasSize(3).allSatisfy(e -> {
+      assertThat(e.name.type).isEqualTo("Semaphore");
+      assertThat(e.outcome).isEqualTo("timeout");
+    });
+    assertThat(events).as("the real recorder").isEmpty();
+    assertThat(inProgress[0]).as("waits in progress seen by the gauges").isZero();
+  }
 }

@@ -28,8 +28,8 @@ import java.time.Instant;
 final class WarmUp {
   /**
    * Rounds of the rehearsal: past the JIT's thresholds for the methods of the wait path (a few
-   * thousand calls), each round two timed waits of a microsecond (about 0.2 s of the warm-up
-   * thread, mostly parked, and tens of milliseconds of CPU, once).
+   * thousand calls). Each round is two timed waits of a nanosecond, which give up without parking:
+   * about 0.1 s of the warm-up thread, once.
    */
   static final int REHEARSAL_ROUNDS = 5_000;
 
