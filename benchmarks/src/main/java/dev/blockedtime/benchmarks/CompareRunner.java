@@ -221,22 +221,16 @@ public final class CompareRunner {
 
     // The extension's side of the comparison with JFR: every wait recorded (lock and queue waits
     // always are; monitor enters from a 0 threshold on), then also with a stack walk for each.
-    List<String> extAllArgs = new ArrayList<>(extArgs);
-    extAllArgs.add("-D" + SETTINGS_PREFIX + "monitor-threshold=0");
-    List<String> extStacksArgs = new ArrayList<>(extAllArgs);
-    extStacksArgs.add("-D" + SETTINGS_PREFIX + "stack-threshold=0");
+    List<String> extAllArgs = withSetting(extArgs, "monitor-threshold=0");
+    List<String> extStacksArgs = withSetting(extAllArgs, "stack-threshold=0");
     // The extension with its monitor part (JFR stream) off: what that part costs where nothing waits.
-    List<String> extNoMonitorsArgs = new ArrayList<>(extArgs);
-    extNoMonitorsArgs.add("-D" + SETTINGS_PREFIX + "monitors.enabled=false");
+    List<String> extNoMonitorsArgs = withSetting(extArgs, "monitors.enabled=false");
     // The extension with its executor part off: what timing each task costs, apart from the rest.
-    List<String> extNoExecutorsArgs = new ArrayList<>(extArgs);
-    extNoExecutorsArgs.add("-D" + SETTINGS_PREFIX + "executors.enabled=false");
+    List<String> extNoExecutorsArgs = withSetting(extArgs, "executors.enabled=false");
     // The extension with its future part off, and the extension loaded but switched off entirely:
     // where a cost shows on a path with no advice, which part (if any) it comes from.
-    List<String> extNoFuturesArgs = new ArrayList<>(extArgs);
-    extNoFuturesArgs.add("-D" + SETTINGS_PREFIX + "futures.enabled=false");
-    List<String> extOffArgs = new ArrayList<>(extArgs);
-    extOffArgs.add("-D" + SETTINGS_PREFIX + "enabled=false");
+    List<String> extNoFuturesArgs = withSetting(extArgs, "futures.enabled=false");
+    List<String> extOffArgs = withSetting(extArgs, "enabled=false");
     List<String> jfrArgs = new ArrayList<>(agentArgs);
     jfrArgs.add("-XX:StartFlightRecording=settings=" + writeJfrSettings(out));
 
@@ -544,6 +538,13 @@ public final class CompareRunner {
   }
 
   static final String SETTINGS_PREFIX = "otel.instrumentation.blocked-time.";
+
+  /** {@code base} and one more extension setting, {@code key=value}. */
+  static List<String> withSetting(List<String> base, String setting) {
+    List<String> args = new ArrayList<>(base);
+    args.add("-D" + SETTINGS_PREFIX + setting);
+    return args;
+  }
 
   /**
    * A JFR settings file that records every park and every contended monitor enter, with stacks,

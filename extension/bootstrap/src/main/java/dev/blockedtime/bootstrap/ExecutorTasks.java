@@ -367,7 +367,6 @@ public final class ExecutorTasks {
     }
   }
 
-
   // ---------------------------------------------------------------- start
 
   /**
@@ -690,7 +689,6 @@ public final class ExecutorTasks {
           return set;
         });
   }
-
 
   /** For tests: whether {@code executor} has its record (it gets one at its first task). */
   static boolean hasRecord(Object executor) {

@@ -71,15 +71,10 @@ final class TaskRing {
   }
 
   /**
-   * Claims the slot holding {@code task}: returns its index, whose stamp and context the caller
-   * reads and then gives back with {@link #free}; or -1 when the ring does not hold it.
+   * Claims the slot holding {@code task}, looking only near the head (where a task started in
+   * submission order is): returns its index, whose stamp and context the caller reads and then
+   * gives back with {@link #free}; or -1 when it is not there.
    */
-  int claim(Object task) {
-    int slot = claimNear(task);
-    return slot >= 0 ? slot : claimAnywhere(task);
-  }
-
-  /** The same, looking only near the head: where a task started in submission order is. */
   int claimNear(Object task) {
     long h = head;
     for (int n = 0; n < NEAR; n++) {
@@ -110,7 +105,7 @@ final class TaskRing {
     return contexts[slot];
   }
 
-  /** Frees a slot that {@link #claim} returned. */
+  /** Frees a slot that {@link #claimNear} or {@link #claimAnywhere} returned. */
   void free(int slot) {
     if (contexts[slot] != null) {
       contexts[slot] = null;
