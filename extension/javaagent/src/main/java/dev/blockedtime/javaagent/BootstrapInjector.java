@@ -41,7 +41,14 @@ final class BootstrapInjector {
         }
         Files.copy(in, jar.toPath(), StandardCopyOption.REPLACE_EXISTING);
       }
-      inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+      try (JarFile opened = new JarFile(jar)) {
+        inst.appendToBootstrapClassLoaderSearch(opened);
+      }
+      // The JVM opened the jar as it appended it and reads classes through that handle, so the
+      // file can go now: a JVM killed before its exit hooks run (SIGKILL, the OOM killer) would
+      // otherwise leave a copy in the temp directory at every start. Where an open file cannot be
+      // deleted (Windows), deleteOnExit stays the fallback.
+      deleteQuietly(jar);
       Module core = Class.forName(CORE_CLASS, false, null).getModule();
       Map<String, Set<Module>> opens = new HashMap<>();
       opens.put("java.util.concurrent", Collections.singleton(core));
@@ -58,6 +65,14 @@ final class BootstrapInjector {
       System.err.println(
           "[blocked-time] WARN cannot install the bootstrap core; blocked-time is disabled: " + t);
       return false;
+    }
+  }
+
+  private static void deleteQuietly(File jar) {
+    try {
+      Files.deleteIfExists(jar.toPath());
+    } catch (Exception | LinkageError ignored) {
+      // still open elsewhere: deleteOnExit removes it
     }
   }
 

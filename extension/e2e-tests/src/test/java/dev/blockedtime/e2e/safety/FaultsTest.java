@@ -7,11 +7,17 @@ import dev.blockedtime.e2e.harness.OtlpReceiver;
 import dev.blockedtime.e2e.harness.ScenarioJvm;
 import dev.blockedtime.e2e.scenarios.safety.ExitWhileBlockedScenario;
 import dev.blockedtime.e2e.scenarios.safety.PipelineScenario;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The application runs as fast when its telemetry cannot go anywhere, or goes somewhere slow, as
@@ -91,7 +97,7 @@ class FaultsTest {
     return ResultLine.named(jvm, "pipeline").stream()
         .filter(r -> !r.get("round").equals("0"))
         .map(r -> r.longValue("items"))
-        .collect(java.util.stream.Collectors.toList());
+        .collect(Collectors.toList());
   }
 
   /** The pipeline exporting to {@code receiver}, or to {@code endpoint} when there is one. */
@@ -122,6 +128,44 @@ class FaultsTest {
     double[] sorted = rounds.stream().mapToDouble(Long::doubleValue).sorted().toArray();
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /**
+   * The extension copies its core's jar to the temp directory at start-up; the file is gone again
+   * once the JVM runs, so a JVM killed before its exit hooks (SIGKILL, the OOM killer) leaves
+   * nothing behind. The core keeps loading classes after that, through the JVM's open handle.
+   */
+  @Test
+  void aKilledJvmLeavesNothingInTheTempDirectory(@TempDir Path tmp) throws IOException {
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        ScenarioJvm jvm =
+            ScenarioJvm.builder(PipelineScenario.class)
+                .name("Pipeline-killed")
+                .receiver(receiver)
+                .systemProperty("java.io.tmpdir", tmp.toString())
+                .args(String.valueOf(ROUND_MILLIS))
+                .start()) {
+      jvm.awaitLine("READY", Duration.ofSeconds(120)); // after 3 s of waits
+      jvm.sendLine("ROUND 1");
+      jvm.awaitLine("RESULT pipeline round=1 ", Duration.ofSeconds(30));
+      receiver.awaitUntil(
+          "the pipeline's waits were recorded",
+          () -> !receiver.histogramPoints("jvm.queue.blocked.duration").isEmpty(),
+          Duration.ofSeconds(10));
+      assertThat(blockedTimeFiles(tmp)).as("while the JVM runs").isEmpty();
+      jvm.close(); // SIGKILL: no exit hooks
+      assertThat(jvm.isAlive()).isFalse();
+      assertThat(jvm.output()).doesNotContain("cannot install the bootstrap core", "internal error in blocked-time");
+    }
+    assertThat(blockedTimeFiles(tmp)).as("after the JVM was killed").isEmpty();
+  }
+
+  static List<String> blockedTimeFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString())
+          .filter(n -> n.startsWith("blocked-time"))
+          .collect(Collectors.toList());
+    }
   }
 
   /**
