@@ -1,7 +1,5 @@
 package dev.blockedtime.bootstrap;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,18 +32,8 @@ public final class BlockedTime {
 
   // Threads whose operation wait has stopped parking and waits for the operation's exit to close
   // it. Nonzero only between the end of a park and the return of the method that parked. The
-  // exit advice reads the field plainly (opWaitPending); it changes only through the VarHandle.
-  private static int awaitingExit;
-  private static final VarHandle AWAITING_EXIT;
-
-  static {
-    try {
-      AWAITING_EXIT =
-          MethodHandles.lookup().findStaticVarHandle(BlockedTime.class, "awaitingExit", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  // exit advice reads it plainly (opWaitPending).
+  private static final PaddedCounter AWAITING_EXIT = new PaddedCounter();
 
   private static volatile Settings settings = Settings.defaults();
   private static volatile Recorder recorder;
@@ -248,7 +236,7 @@ public final class BlockedTime {
    * early, cost at most one needless {@link #opReturned}.
    */
   public static boolean opWaitPending() {
-    return awaitingExit != 0;
+    return AWAITING_EXIT.get() != 0;
   }
 
   /**
@@ -308,7 +296,7 @@ public final class BlockedTime {
   static void forgetDeadThread(ThreadState s) {
     if (s.awaitingExit) {
       s.awaitingExit = false;
-      AWAITING_EXIT.getAndAdd(-1);
+      AWAITING_EXIT.add(-1);
     }
   }
 
@@ -414,7 +402,7 @@ public final class BlockedTime {
         finish(s, s.waitOp, Outcome.INTERRUPTED);
       } else if (s.open && !s.awaitingExit) {
         s.awaitingExit = true;
-        AWAITING_EXIT.getAndAdd(1);
+        AWAITING_EXIT.add(1);
       }
     } catch (Throwable t) {
       failed("wait", t);
@@ -581,7 +569,7 @@ public final class BlockedTime {
     InProgressWaits.remove(s, name.kind);
     if (s.awaitingExit) {
       s.awaitingExit = false;
-      AWAITING_EXIT.getAndAdd(-1);
+      AWAITING_EXIT.add(-1);
     }
     s.waitToken = 0;
     s.open = false;

@@ -59,9 +59,8 @@ public final class ExecutorTasks {
 
   // External fork/join submissions waiting to start, in every pool: while 0, a task that runs in
   // a fork/join pool skips the table. Read plainly (a thread sees its own updates in order, and
-  // the pool's hand-off orders the submitter's before the start); changed through the VarHandle.
-  private static int forkJoinQueued;
-  private static final VarHandle FORK_JOIN_QUEUED;
+  // the pool's hand-off orders the submitter's before the start).
+  private static final PaddedCounter FORK_JOIN_QUEUED = new PaddedCounter();
 
   // ThreadPoolExecutor.beforeExecute, which the start hook calls in place of runWorker's own call;
   // ScheduledFutureTask.time, a scheduled task's due time.
@@ -71,13 +70,10 @@ public final class ExecutorTasks {
   private static volatile MethodHandle agentUnwrap;
 
   static {
-    VarHandle queued = null;
     MethodHandle before = null;
     VarHandle due = null;
     Class<?> scheduledTask = null;
     try {
-      queued =
-          MethodHandles.lookup().findStaticVarHandle(ExecutorTasks.class, "forkJoinQueued", int.class);
       before =
           MethodHandles.privateLookupIn(ThreadPoolExecutor.class, MethodHandles.lookup())
               .findVirtual(
@@ -96,7 +92,6 @@ public final class ExecutorTasks {
           t);
       before = null;
     }
-    FORK_JOIN_QUEUED = queued;
     BEFORE_EXECUTE = before;
     DUE_TIME = due;
     SCHEDULED_TASK = scheduledTask;
@@ -110,7 +105,7 @@ public final class ExecutorTasks {
    * #beforeExecute}, which needs them to make that call itself).
    */
   public static boolean ready() {
-    return BEFORE_EXECUTE != null && DUE_TIME != null && FORK_JOIN_QUEUED != null;
+    return BEFORE_EXECUTE != null && DUE_TIME != null;
   }
 
   /** Starts timing; called once, before any advice is installed. */
@@ -237,7 +232,7 @@ public final class ExecutorTasks {
       }
       tasks.put(task, r, now, context);
       if (r.kind == ExecutorRecord.FORK_JOIN) {
-        FORK_JOIN_QUEUED.getAndAdd(1);
+        FORK_JOIN_QUEUED.add(1);
       }
     } catch (Throwable t) {
       failed("submit", t);
@@ -286,7 +281,7 @@ public final class ExecutorTasks {
         }
       }
       if (n > 0 && task instanceof ForkJoinTask) {
-        FORK_JOIN_QUEUED.getAndAdd(-n);
+        FORK_JOIN_QUEUED.add(-n);
       }
     } catch (Throwable t) {
       failed("submit", t);
@@ -424,13 +419,8 @@ public final class ExecutorTasks {
     }
     long now = System.nanoTime();
     long due = (long) DUE_TIME.getVolatile(task);
-    Object context = null;
-    int slot = t.claim(task);
-    if (slot >= 0) {
-      context = t.context(slot);
-      t.free(slot);
-    }
-    record(r, due, now, context);
+    QueuedTasks.Entry e = t.take(task);
+    record(r, due, now, e == null ? null : e.context);
   }
 
   /**
@@ -439,33 +429,18 @@ public final class ExecutorTasks {
    * none wait.
    */
   public static void forkJoinStarting(ForkJoinTask<?> task) {
-    if (forkJoinQueued == 0 || recorder == null) {
+    if (FORK_JOIN_QUEUED.get() == 0 || recorder == null) {
       return;
     }
     try {
-      QueuedTasks t = tasks;
       long now = System.nanoTime();
-      int slot = t.claim(task);
-      long stamp;
-      ExecutorRecord r;
-      Object context;
-      if (slot >= 0) {
-        stamp = t.stamp(slot);
-        r = t.owner(slot);
-        context = t.context(slot);
-        t.free(slot);
-      } else {
-        QueuedTasks.Entry e = t.hasOverflow() ? t.takeOverflow(task) : null;
-        if (e == null) {
-          return;
-        }
-        stamp = e.stamp;
-        r = e.owner;
-        context = e.context;
+      QueuedTasks.Entry e = tasks.take(task);
+      if (e == null) {
+        return;
       }
-      FORK_JOIN_QUEUED.getAndAdd(-1);
+      FORK_JOIN_QUEUED.add(-1);
       if (!task.isDone()) { // a cancelled task does not run
-        record(r, stamp, now, context);
+        record(e.owner, e.stamp, now, e.context);
       }
     } catch (Throwable e) {
       failed("start", e);
@@ -503,21 +478,7 @@ public final class ExecutorTasks {
 
   /** Takes {@code task}'s entry and records it; false when it had none. */
   private static boolean started(QueuedTasks t, Object task, long now) {
-    int slot = t.claim(task);
-    if (slot >= 0) {
-      long stamp = t.stamp(slot);
-      ExecutorRecord r = t.owner(slot);
-      Object context = t.context(slot);
-      t.free(slot);
-      if (!(task instanceof FutureTask) || !((FutureTask<?>) task).isDone()) {
-        record(r, stamp, now, context);
-      }
-      return true;
-    }
-    if (!t.hasOverflow()) {
-      return false;
-    }
-    QueuedTasks.Entry e = t.takeOverflow(task);
+    QueuedTasks.Entry e = t.take(task);
     if (e == null) {
       return false;
     }
@@ -622,7 +583,7 @@ public final class ExecutorTasks {
 
             @Override
             public void dropped(ExecutorRecord owner) {
-              // only entries actually removed: one its task's start claimed meanwhile was counted
+              // only entries actually removed: one its task's start took meanwhile was counted
               // down there
               if (owner.kind == ExecutorRecord.FORK_JOIN) {
                 forkJoinDropped[0]++;
@@ -630,7 +591,7 @@ public final class ExecutorTasks {
             }
           });
       if (forkJoinDropped[0] > 0) {
-        FORK_JOIN_QUEUED.getAndAdd(-forkJoinDropped[0]);
+        FORK_JOIN_QUEUED.add(-forkJoinDropped[0]);
       }
       EXECUTORS.forEachLive(
           (executor, r) -> {

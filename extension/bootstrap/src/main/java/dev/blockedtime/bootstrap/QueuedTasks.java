@@ -10,19 +10,23 @@ import java.util.IdentityHashMap;
  * its start, kept beside the task so the application's task objects stay its own (no wrapper).
  *
  * <p>Design: an open-addressing table of fixed size whose slots are grouped in buckets of {@value
- * #BUCKET} consecutive slots (one cache line of references); a task's bucket comes from its
- * identity hash. A slot is free ({@code null}), claimed ({@link #CLAIMED}: one thread is writing or
- * reading it) or holds a task. A submitter claims a free slot of the task's bucket with a CAS,
- * writes the stamp, executor and context, and publishes the task with a release store; the thread
- * that starts the task finds it with an acquire load, claims it with a CAS (so that, of two
- * threads starting the same task object submitted twice, each takes one entry), reads the rest and
- * frees the slot with a release store. The submitter publishes before it hands the task to the
- * pool, whose queue publishes the task in turn, so the starting thread always finds a complete
- * entry. Lookups scan the whole bucket: there are no probe chains, so freeing a slot never hides
- * another entry. A task whose bucket is full goes to an overflow map under its monitor; a plain
- * counter tells lookups whether that map is worth a look.
+ * #BUCKET} consecutive slots; a task's bucket comes from its identity hash. A slot is free ({@code
+ * null}) or holds an {@link Entry}, whose fields are final. A submitter builds the entry and puts it in a free
+ * slot of the task's bucket with a CAS; the thread that starts the task finds it there and takes
+ * it with a CAS back to null (so that, of two threads starting the same task object submitted
+ * twice, each takes one entry). The submitter puts the entry before it hands the task to the pool,
+ * whose queue publishes the task in turn, so the starting thread always finds it. Lookups scan the
+ * whole bucket: there are no probe chains, so taking an entry never hides another. A task whose
+ * bucket is full goes to an overflow map under its monitor; a plain counter tells lookups whether
+ * that map is worth a look.
  *
- * <p>Memory: the arrays are allocated once (about 0.6 MB); the overflow map holds at most {@value
+ * <p>Why an entry object and not parallel arrays of stamps, executors and contexts: the submitter
+ * and the starting thread run on different cores, and every cache line one writes and the other
+ * reads costs a transfer. A slot and an entry (allocated by the submitter, next to its previous
+ * ones) are two lines per task; the four arrays were four random lines, each written on both
+ * sides.
+ *
+ * <p>Memory: the slot array is allocated once (128 KB); the overflow map holds at most {@value
  * #MAX_OVERFLOW} entries (beyond that a task is not timed and one line is logged). Entries leave
  * when their task starts, is rejected or removed, or when {@link ExecutorTasks#snapshot} finds them
  * stale.
@@ -31,27 +35,25 @@ final class QueuedTasks {
   static final int CAPACITY = 1 << 15;
   static final int BUCKET = 16;
   static final int MAX_OVERFLOW = 1_000_000;
-  static final Object CLAIMED = new Object();
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Entry[].class);
 
-  private final Object[] keys;
-  private final long[] stamps;
-  private final ExecutorRecord[] owners;
-  private final Object[] contexts;
+  private final Entry[] slots;
 
   private final IdentityHashMap<Object, Entry> overflow = new IdentityHashMap<>();
   // Written under the overflow map's monitor; read plainly as a hint (a stale 0 is impossible for
   // the thread that starts a task: the submitter's write happens-before the task's hand-off).
   private int overflowSize;
 
-  /** An entry that did not fit in its bucket. */
+  /** One task handed to an executor: what its start needs. */
   static final class Entry {
+    final Object task;
     final long stamp;
     final ExecutorRecord owner;
     final Object context;
-    Entry next; // the same task object submitted again before it started
+    Entry next; // in the overflow map: the same task object submitted again before it started
 
-    Entry(long stamp, ExecutorRecord owner, Object context) {
+    Entry(Object task, long stamp, ExecutorRecord owner, Object context) {
+      this.task = task;
       this.stamp = stamp;
       this.owner = owner;
       this.context = context;
@@ -63,27 +65,21 @@ final class QueuedTasks {
   }
 
   QueuedTasks(int capacity) {
-    keys = new Object[capacity];
-    stamps = new long[capacity];
-    owners = new ExecutorRecord[capacity];
-    contexts = new Object[capacity];
+    slots = new Entry[capacity];
   }
 
   private int bucket(Object task) {
     int h = System.identityHashCode(task);
     h ^= h >>> 16;
-    return (h * 0x9E3779B9) & (keys.length - 1) & -BUCKET;
+    return (h * 0x9E3779B9) & (slots.length - 1) & -BUCKET;
   }
 
   /** Records that {@code task} was handed to {@code owner} at {@code stamp}. */
   void put(Object task, ExecutorRecord owner, long stamp, Object context) {
+    Entry e = new Entry(task, stamp, owner, context);
     int b = bucket(task);
     for (int i = b; i < b + BUCKET; i++) {
-      if (keys[i] == null && SLOTS.compareAndSet(keys, i, (Object) null, CLAIMED)) {
-        stamps[i] = stamp;
-        owners[i] = owner;
-        contexts[i] = context;
-        SLOTS.setRelease(keys, i, task);
+      if (slots[i] == null && SLOTS.compareAndSet(slots, i, (Entry) null, e)) {
         return;
       }
     }
@@ -95,44 +91,24 @@ final class QueuedTasks {
             null);
         return;
       }
-      Entry e = new Entry(stamp, owner, context);
       e.next = overflow.put(task, e);
       overflowSize++;
     }
   }
 
   /**
-   * Claims the table slot holding {@code task}: returns its index, whose fields the caller reads
-   * and then gives back with {@link #free}; or -1 when the task is not in the table (it may be in
-   * the overflow map: {@link #takeOverflow}).
+   * Removes and returns one entry of {@code task}, from its bucket or else from the overflow map;
+   * null when it has none.
    */
-  int claim(Object task) {
+  Entry take(Object task) {
     int b = bucket(task);
     for (int i = b; i < b + BUCKET; i++) {
-      if (SLOTS.getAcquire(keys, i) == task && SLOTS.compareAndSet(keys, i, task, CLAIMED)) {
-        return i;
+      Entry e = (Entry) SLOTS.getAcquire(slots, i);
+      if (e != null && e.task == task && SLOTS.compareAndSet(slots, i, e, (Entry) null)) {
+        return e;
       }
     }
-    return -1;
-  }
-
-  long stamp(int slot) {
-    return stamps[slot];
-  }
-
-  ExecutorRecord owner(int slot) {
-    return owners[slot];
-  }
-
-  Object context(int slot) {
-    return contexts[slot];
-  }
-
-  /** Frees a slot that {@link #claim} returned. */
-  void free(int slot) {
-    owners[slot] = null;
-    contexts[slot] = null;
-    SLOTS.setRelease(keys, slot, (Object) null);
+    return hasOverflow() ? takeOverflow(task) : null;
   }
 
   boolean hasOverflow() {
@@ -159,13 +135,8 @@ final class QueuedTasks {
   /** Removes every entry of {@code task}: it was rejected or removed from its pool's queue. */
   int forget(Object task) {
     int n = 0;
-    for (int slot; (slot = claim(task)) >= 0; n++) {
-      free(slot);
-    }
-    if (hasOverflow()) {
-      while (takeOverflow(task) != null) {
-        n++;
-      }
+    while (take(task) != null) {
+      n++;
     }
     return n;
   }
@@ -176,8 +147,8 @@ final class QueuedTasks {
     boolean visit(Object task, ExecutorRecord owner, long stamp);
 
     /**
-     * Called for each entry that {@link #visit} rejected and that was then removed (it may have
-     * been claimed meanwhile by the thread that started its task: then it is not called).
+     * Called for each entry that {@link #visit} rejected and that was then removed (the thread that
+     * started its task may have taken it meanwhile: then it is not called).
      */
     default void dropped(ExecutorRecord owner) {}
   }
@@ -187,19 +158,12 @@ final class QueuedTasks {
    * entries added or removed meanwhile may or may not be seen.
    */
   void forEach(Visitor v) {
-    for (int i = 0; i < keys.length; i++) {
-      Object task = SLOTS.getAcquire(keys, i);
-      if (task == null || task == CLAIMED) {
-        continue;
-      }
-      ExecutorRecord owner = owners[i];
-      long stamp = stamps[i];
-      if (owner == null || SLOTS.getAcquire(keys, i) != task) {
-        continue; // changed under us
-      }
-      if (!v.visit(task, owner, stamp) && SLOTS.compareAndSet(keys, i, task, CLAIMED)) {
-        free(i);
-        v.dropped(owner);
+    for (int i = 0; i < slots.length; i++) {
+      Entry e = (Entry) SLOTS.getAcquire(slots, i);
+      if (e != null
+          && !v.visit(e.task, e.owner, e.stamp)
+          && SLOTS.compareAndSet(slots, i, e, (Entry) null)) {
+        v.dropped(e.owner);
       }
     }
     if (!hasOverflow()) {
@@ -213,7 +177,7 @@ final class QueuedTasks {
         Entry last = null;
         for (Entry e = me.getValue(); e != null; e = e.next) {
           if (v.visit(me.getKey(), e.owner, e.stamp)) {
-            Entry copy = new Entry(e.stamp, e.owner, e.context);
+            Entry copy = new Entry(e.task, e.stamp, e.owner, e.context);
             if (last == null) {
               kept = copy;
             } else {

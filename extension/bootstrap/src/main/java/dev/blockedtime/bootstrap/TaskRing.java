@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * (and one of stamps per 8), where a table keyed by identity put each task on lines of its own
  * that both threads wrote (four per task), and cost each task its first identity hash.
  *
- * <p>Slots: null (free), {@link QueuedTasks#CLAIMED} (being written or read), or a task. A
+ * <p>Slots: null (free), {@link #CLAIMED} (being written or read), or a task. A
  * submitter takes the next position with a getAndAdd on {@code tail}, claims that slot with a CAS
  * from null (it fails when the slot's task, {@value #SIZE} positions back, has not started: the
  * caller then uses the table), writes the stamp and context, and publishes the task with a release
@@ -25,6 +25,7 @@ import java.lang.invoke.VarHandle;
 final class TaskRing {
   static final int SIZE = 256;
   static final int NEAR = 16;
+  static final Object CLAIMED = new Object();
   private static final int MASK = SIZE - 1;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
   private static final VarHandle TAIL;
@@ -59,7 +60,7 @@ final class TaskRing {
   /** Records that {@code task} was submitted at {@code stamp}; false when its slot is taken. */
   boolean put(Object task, long stamp, Object context) {
     int i = (int) ((long) TAIL.getAndAdd(this, 1L)) & MASK;
-    if (tasks[i] != null || !SLOTS.compareAndSet(tasks, i, (Object) null, QueuedTasks.CLAIMED)) {
+    if (tasks[i] != null || !SLOTS.compareAndSet(tasks, i, (Object) null, CLAIMED)) {
       return false;
     }
     stamps[i] = stamp;
@@ -79,7 +80,7 @@ final class TaskRing {
     long h = head;
     for (int n = 0; n < NEAR; n++) {
       int i = (int) (h + n) & MASK;
-      if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, QueuedTasks.CLAIMED)) {
+      if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
         head = h + n + 1;
         return i;
       }
@@ -90,7 +91,7 @@ final class TaskRing {
   /** The same, looking at every slot: a task started out of order, or the rare miss. */
   int claimAnywhere(Object task) {
     for (int i = 0; i < SIZE; i++) {
-      if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, QueuedTasks.CLAIMED)) {
+      if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
         return i;
       }
     }
@@ -132,14 +133,14 @@ final class TaskRing {
   void forEach(Visitor v) {
     for (int i = 0; i < SIZE; i++) {
       Object task = SLOTS.getAcquire(tasks, i);
-      if (task == null || task == QueuedTasks.CLAIMED) {
+      if (task == null || task == CLAIMED) {
         continue;
       }
       long stamp = stamps[i];
       if (SLOTS.getAcquire(tasks, i) != task) {
         continue; // changed under us
       }
-      if (!v.visit(task, stamp) && SLOTS.compareAndSet(tasks, i, task, QueuedTasks.CLAIMED)) {
+      if (!v.visit(task, stamp) && SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
         free(i);
       }
     }

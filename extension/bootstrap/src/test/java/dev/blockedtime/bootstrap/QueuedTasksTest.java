@@ -23,14 +23,13 @@ class QueuedTasksTest {
     Object context = new Object();
     t.put(task, POOL, 42L, context);
 
-    int slot = t.claim(task);
-    assertThat(slot).isNotNegative();
-    assertThat(t.stamp(slot)).isEqualTo(42L);
-    assertThat(t.owner(slot)).isSameAs(POOL);
-    assertThat(t.context(slot)).isSameAs(context);
-    t.free(slot);
-    assertThat(t.claim(task)).isEqualTo(-1);
-    assertThat(t.claim(new Object())).isEqualTo(-1);
+    QueuedTasks.Entry e = t.take(task);
+    assertThat(e).isNotNull();
+    assertThat(e.stamp).isEqualTo(42L);
+    assertThat(e.owner).isSameAs(POOL);
+    assertThat(e.context).isSameAs(context);
+    assertThat(t.take(task)).isNull();
+    assertThat(t.take(new Object())).isNull();
   }
 
   @Test
@@ -40,9 +39,8 @@ class QueuedTasksTest {
     t.put(task, POOL, 1L, null);
     t.put(task, POOL, 2L, null);
     List<Long> stamps = new ArrayList<>();
-    for (int slot; (slot = t.claim(task)) >= 0; ) {
-      stamps.add(t.stamp(slot));
-      t.free(slot);
+    for (QueuedTasks.Entry e; (e = t.take(task)) != null; ) {
+      stamps.add(e.stamp);
     }
     assertThat(stamps).containsExactlyInAnyOrder(1L, 2L);
   }
@@ -57,18 +55,14 @@ class QueuedTasksTest {
       t.put(task, POOL, i, null);
     }
     assertThat(t.hasOverflow()).isTrue();
-    long found = 0;
+    List<Long> found = new ArrayList<>();
     for (Object task : tasks) {
-      int slot = t.claim(task);
-      if (slot >= 0) {
-        t.free(slot);
-        found++;
-      } else {
-        assertThat(t.takeOverflow(task)).isNotNull();
-        found++;
-      }
+      QueuedTasks.Entry e = t.take(task);
+      assertThat(e).isNotNull();
+      assertThat(e.task).isSameAs(task);
+      found.add(e.stamp);
     }
-    assertThat(found).isEqualTo(tasks.size());
+    assertThat(found).hasSize(tasks.size()).doesNotHaveDuplicates();
     assertThat(t.hasOverflow()).isFalse();
   }
 
@@ -80,7 +74,7 @@ class QueuedTasksTest {
       t.put(task, POOL, i, null);
     }
     assertThat(t.forget(task)).isEqualTo(QueuedTasks.BUCKET + 2);
-    assertThat(t.claim(task)).isEqualTo(-1);
+    assertThat(t.take(task)).isNull();
     assertThat(t.hasOverflow()).isFalse();
   }
 
@@ -110,7 +104,7 @@ class QueuedTasksTest {
 
   /** Many submitters and starters at once: every entry is taken exactly once, with its stamp. */
   @Test
-  void concurrentPutsAndClaimsLoseNothing() throws Exception {
+  void concurrentPutsAndTakesLoseNothing() throws Exception {
     QueuedTasks t = new QueuedTasks(1 << 10); // small: buckets fill, the overflow map is used
     int producers = 4;
     int perProducer = 50_000;
@@ -142,23 +136,12 @@ class QueuedTasksTest {
             continue;
           }
           Object task = next[0];
-          int slot = t.claim(task);
-          long stamp;
-          Object context;
-          if (slot >= 0) {
-            stamp = t.stamp(slot);
-            context = t.context(slot);
-            t.free(slot);
-          } else {
-            QueuedTasks.Entry e = t.takeOverflow(task);
-            if (e == null) {
-              wrong.incrementAndGet();
-              continue;
-            }
-            stamp = e.stamp;
-            context = e.context;
+          QueuedTasks.Entry e = t.take(task);
+          if (e == null) {
+            wrong.incrementAndGet();
+            continue;
           }
-          if (stamp != (long) next[1] || context != task) {
+          if (e.stamp != (long) next[1] || e.context != task || e.task != task) {
             wrong.incrementAndGet();
           }
           taken.incrementAndGet();
@@ -177,9 +160,9 @@ class QueuedTasksTest {
     assertThat(t.hasOverflow()).isFalse();
   }
 
-  /** An entry claimed by its task's start while the sweep looks at it is not counted as dropped. */
+  /** An entry taken by its task's start while the sweep looks at it is not counted as dropped. */
   @Test
-  void anEntryClaimedDuringTheSweepIsNotReportedDropped() {
+  void anEntryTakenDuringTheSweepIsNotReportedDropped() {
     QueuedTasks t = new QueuedTasks();
     Object raced = new Object();
     Object stale = new Object();
@@ -190,8 +173,7 @@ class QueuedTasksTest {
       @Override
       public boolean visit(Object task, ExecutorRecord owner, long stamp) {
         if (task == raced) {
-          int slot = t.claim(raced); // its worker starts it right now
-          t.free(slot);
+          assertThat(t.take(raced)).isNotNull(); // its worker starts it right now
         }
         return false;
       }
@@ -202,6 +184,6 @@ class QueuedTasksTest {
       }
     });
     assertThat(dropped.get()).isEqualTo(1);
-    assertThat(t.claim(stale)).isEqualTo(-1);
+    assertThat(t.take(stale)).isNull();
   }
 }
