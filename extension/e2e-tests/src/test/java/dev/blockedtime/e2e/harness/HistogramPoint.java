@@ -9,7 +9,8 @@ import java.util.OptionalDouble;
  * point is the running total since {@link #startTimeUnixNano()}.
  *
  * <p>{@code bucketCounts} has one more element than {@code explicitBounds}: bucket i counts values
- * in (bounds[i-1], bounds[i]], the last one values above the last bound.
+ * in (bounds[i-1], bounds[i]], the last one values above the last bound. {@code exemplarSpanIds}:
+ * the span ids (lowercase hex) of the point's exemplars that carry one.
  */
 public record HistogramPoint(
     Map<String, Object> attributes,
@@ -20,11 +21,13 @@ public record HistogramPoint(
     List<Long> bucketCounts,
     List<Double> explicitBounds,
     long startTimeUnixNano,
-    long timeUnixNano)
+    long timeUnixNano,
+    List<String> exemplarSpanIds)
     implements HasAttributes {
 
   public HistogramPoint {
     bucketCounts = List.copyOf(bucketCounts);
     explicitBounds = List.copyOf(explicitBounds);
+    exemplarSpanIds = List.copyOf(exemplarSpanIds);
   }
 }

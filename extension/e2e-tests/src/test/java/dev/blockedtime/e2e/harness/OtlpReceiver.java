@@ -432,7 +432,11 @@ public final class OtlpReceiver implements AutoCloseable {
         p.getBucketCountsList(),
         p.getExplicitBoundsList(),
         p.getStartTimeUnixNano(),
-        p.getTimeUnixNano());
+        p.getTimeUnixNano(),
+        p.getExemplarsList().stream()
+            .filter(e -> !e.getSpanId().isEmpty())
+            .map(e -> OtlpValues.hex(e.getSpanId()))
+            .collect(java.util.stream.Collectors.toList()));
   }
 
   private static SpanRecord toSpanRecord(Span s, String scopeName, String serviceName) {

@@ -60,11 +60,15 @@ public final class ExecutorTelemetry implements TaskRecorder {
   public void queued(ResourceName executor, long sinceNanos, long queuedNanos, Object context) {
     Attributes attrs = attributes(executor);
     double seconds = queuedNanos / 1e9;
-    duration.record(seconds, attrs);
+    // The submitter's context, not the worker's current one (which the agent has not set yet):
+    // an exemplar, where the SDK keeps one, points at the trace that queued the task, and the
+    // SDK does not look the current context up once more per task.
+    Context submitter = context == null ? Context.root() : (Context) context;
+    duration.record(seconds, attrs, submitter);
     if (context == null || queuedNanos < spanEventThresholdNanos) {
       return;
     }
-    Span span = Span.fromContext((Context) context);
+    Span span = Span.fromContext(submitter);
     if (span.isRecording()) {
       span.addEvent(
           Instruments.EXECUTOR_EVENT,
