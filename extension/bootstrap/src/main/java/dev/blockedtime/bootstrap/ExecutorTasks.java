@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * #recordOf}). The agent's and the JDK's own pools, and those built before the agent, cost two
  * failed lookups per task.
  *
- * <p>Cost model, per task of a thread pool: a lookup of the pool's record and a clock read when
+ * <p>Cost model, per task of a thread pool: a lookup of the pool's record (a reference compare,
+ * when the thread's last pool is this one: {@link #cachedRecordOf}) and a clock read when
  * submitted, a getAndAdd and a CAS in its ring; a lookup, a clock read and a CAS when started, and
  * one histogram point. A fork/join submission pays an identity hash and the table instead of the
  * ring, and a global counter. Tasks that a fork/join pool's own workers fork pay one read of that
@@ -52,6 +53,8 @@ public final class ExecutorTasks {
 
   private static final WeakIdentityTable<ExecutorRecord> EXECUTORS = new WeakIdentityTable<>();
   private static final Set<ExecutorRecord> SCHEDULED = ConcurrentHashMap.newKeySet();
+  private static final ThreadLocal<ExecutorRecord[]> LAST_RECORD =
+      ThreadLocal.withInitial(() -> new ExecutorRecord[1]);
   private static final Object SNAPSHOT_LOCK = new Object();
 
   private static volatile QueuedTasks tasks;
@@ -192,6 +195,27 @@ public final class ExecutorTasks {
     return r;
   }
 
+  /**
+   * {@link #recordOf}, through a one-entry cache per thread: a thread that submits tasks, or a
+   * worker that starts them, nearly always deals with the same pool as last time. A hit compares
+   * references only; the table would read the pool's identity hash from its header, a line the
+   * pool's own threads keep changing. The cache holds the record (whose reference to the pool is
+   * weak), never the pool: at most one record per thread outlives its pool until the thread
+   * submits elsewhere.
+   */
+  static ExecutorRecord cachedRecordOf(Object executor) {
+    ExecutorRecord[] last = LAST_RECORD.get();
+    ExecutorRecord r = last[0];
+    if (r != null && r.executor.get() == executor) {
+      return r;
+    }
+    r = recordOf(executor);
+    if (r != null) {
+      last[0] = r;
+    }
+    return r;
+  }
+
   /** The nearest of the covered j.u.c classes that {@code cls} is or extends, or null. */
   static String typeOf(Class<?> cls) {
     for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
@@ -220,7 +244,7 @@ public final class ExecutorTasks {
       if (rec == null || task == null) {
         return;
       }
-      ExecutorRecord r = recordOf(executor);
+      ExecutorRecord r = cachedRecordOf(executor);
       if (r == null) {
         return;
       }
@@ -387,7 +411,7 @@ public final class ExecutorTasks {
         scheduledTaskStarting(t, executor, task);
         return;
       }
-      ExecutorRecord r = recordOf(executor);
+      ExecutorRecord r = cachedRecordOf(executor);
       if (r == null) {
         return; // not timed: the JDK's or the agent's, or built before the agent
       }

@@ -292,6 +292,25 @@ class ExecutorTasksTest {
     pool.shutdownNow();
   }
 
+  /** The per-thread cache answers for the pool it holds only: another pool, timed or not, misses. */
+  @Test
+  void theThreadsLastRecordIsReturnedOnlyForItsOwnPool() {
+    ThreadPoolExecutor a = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ThreadPoolExecutor b = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ThreadPoolExecutor untimed = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ExecutorTasks.built(a, Resources.siteId("ThreadPoolExecutor", "Test.cacheA:1"));
+    ExecutorTasks.built(b, Resources.siteId("ThreadPoolExecutor", "Test.cacheB:1"));
+    ExecutorRecord ra = ExecutorTasks.cachedRecordOf(a);
+    assertThat(ra.name.name).isEqualTo("Test.cacheA:1");
+    assertThat(ExecutorTasks.cachedRecordOf(a)).isSameAs(ra);
+    assertThat(ExecutorTasks.cachedRecordOf(untimed)).isNull();
+    assertThat(ExecutorTasks.cachedRecordOf(b).name.name).isEqualTo("Test.cacheB:1");
+    assertThat(ExecutorTasks.cachedRecordOf(a)).isSameAs(ra);
+    for (ThreadPoolExecutor pool : List.of(a, b, untimed)) {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void typesAreTheNearestCoveredClass() {
     assertThat(ExecutorTasks.typeOf(CountingPool.class)).isEqualTo("ThreadPoolExecutor");
