@@ -11,9 +11,9 @@ import java.util.IdentityHashMap;
  *
  * <p>Design: an open-addressing table of fixed size whose slots are grouped in buckets of {@value
  * #BUCKET} consecutive slots; a task's bucket comes from its identity hash. A slot is free ({@code
- * null}) or holds an {@link Entry}, whose fields are final. A submitter builds the entry and puts it in a free
- * slot of the task's bucket with a CAS; the thread that starts the task finds it there and takes
- * it with a CAS back to null (so that, of two threads starting the same task object submitted
+ * null}) or holds an {@link Entry}, whose fields are final. A submitter builds the entry and puts
+ * it in a free slot of the task's bucket with a CAS; the thread that starts the task finds it
+ * there and takes it with a CAS back to null (so that, of two threads starting the same task object submitted
  * twice, each takes one entry). The submitter puts the entry before it hands the task to the pool,
  * whose queue publishes the task in turn, so the starting thread always finds it. Lookups scan the
  * whole bucket: there are no probe chains, so taking an entry never hides another. A task whose
@@ -116,7 +116,7 @@ final class QueuedTasks {
   }
 
   /** Removes and returns one overflow entry of {@code task}, or null. */
-  Entry takeOverflow(Object task) {
+  private Entry takeOverflow(Object task) {
     synchronized (overflow) {
       Entry e = overflow.get(task);
       if (e == null) {

@@ -11,8 +11,9 @@ import java.lang.invoke.VarHandle;
  * <p>Why a ring per pool: the pool's queue hands tasks to its workers in about the order they were
  * submitted, so the task a worker starts is almost always at the ring's head, and consecutive
  * tasks share cache lines. A submitter and a worker then exchange one line of slots per 16 tasks
- * (and one of stamps per 8), where a table keyed by identity put each task on lines of its own
- * that both threads wrote (four per task), and cost each task its first identity hash.
+ * (and one of stamps per 8), where a table keyed by identity ({@link QueuedTasks}) puts each task
+ * on lines of its own that both threads touch (two per task: its slot and its entry), and costs
+ * each task its first identity hash.
  *
  * <p>Slots: null (free), {@link #CLAIMED} (being written or read), or a task. A
  * submitter takes the next position with a getAndAdd on {@code tail}, claims that slot with a CAS
