@@ -257,7 +257,7 @@ public final class BlockedTime {
           return;
         }
         Registration r = Resources.lookup(queue);
-        if (r == null || r.token != s.waitToken || Ops.delegator(queue, method) != null) {
+        if (r == null || r.token != s.waitToken || Ops.delegated(queue, method, s.waitOp)) {
           return; // another queue's wait, or a deque method whose delegating caller closes it
         }
         finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));

@@ -67,11 +67,15 @@ public final class Frames {
    * Whether the innermost frame of {@code className.method} on this thread's stack was called
    * by {@code className.caller}.
    */
+  // The walks below iterate the walker's own stream, counting: a limit() stage would make C2
+  // compile the stream's wrapping spliterator (half a second of a compiler thread, ChurnProgram's
+  // compilation log) while the application waits.
   static boolean calledFrom(String className, String method, String caller) {
     return NAMES.walk(
         frames -> {
           boolean below = false;
-          for (Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator(); it.hasNext(); ) {
+          Iterator<StackFrame> it = frames.iterator();
+          for (int depth = 0; depth < MAX_SITE_DEPTH && it.hasNext(); depth++) {
             StackFrame f = it.next();
             boolean match = f.getClassName().equals(className);
             if (below) {
@@ -129,9 +133,9 @@ public final class Frames {
   }
 
   static String allocationSite(Stream<StackFrame> frames, Class<?> resourceClass) {
-    Iterator<StackFrame> it = frames.limit(MAX_SITE_DEPTH).iterator();
+    Iterator<StackFrame> it = frames.iterator();
     boolean leadingOwn = true;
-    while (it.hasNext()) {
+    for (int depth = 0; depth < MAX_SITE_DEPTH && it.hasNext(); depth++) {
       StackFrame frame = it.next();
       String cls = frame.getClassName();
       if (leadingOwn && isOwn(cls)) {

@@ -54,6 +54,29 @@ final class Ops {
    * for waits (a stack walk: microseconds).
    */
   static String delegator(Object queue, String method) {
+    String delegator = delegatorOf(queue, method);
+    return delegator != null && Frames.calledFrom(DEQUE, method, delegator) ? delegator : null;
+  }
+
+  /**
+   * Whether the wait that blocking method {@code method} of {@code queue} closes at its exit
+   * belongs to the deque method that delegated to it. {@code openOp} is the operation the wait
+   * was opened under: once it is named (the operation's own wait for space or an element named
+   * it, with one stack walk), the answer is in it, and the exit walks no stack of its own.
+   */
+  static boolean delegated(Object queue, String method, String openOp) {
+    String delegator = delegatorOf(queue, method);
+    if (delegator == null) {
+      return false;
+    }
+    if (openOp != null && !openOp.equals(UNKNOWN)) {
+      return openOp.equals(snake(delegator));
+    }
+    return Frames.calledFrom(DEQUE, method, delegator);
+  }
+
+  /** The deque method that may delegate to {@code method} of {@code queue}, or null. */
+  private static String delegatorOf(Object queue, String method) {
     if (!(queue instanceof LinkedBlockingDeque)) {
       return null;
     }
@@ -74,7 +97,7 @@ final class Ops {
       default:
         return null;
     }
-    return Frames.calledFrom(DEQUE, method, delegator) ? delegator : null;
+    return delegator;
   }
 
   /** Whether a queue operation takes elements out (its waits are for an element: state empty). */

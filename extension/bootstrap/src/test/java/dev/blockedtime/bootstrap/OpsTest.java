@@ -2,6 +2,9 @@ package dev.blockedtime.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,5 +53,26 @@ class OpsTest {
       })
   void producersAndOthers(String op) {
     assertThat(Ops.isConsumer(op)).isFalse();
+  }
+
+  @Test
+  void aDequeWaitNamedAtItsOpeningNeedsNoStackAtItsExit() {
+    LinkedBlockingDeque<Object> deque = new LinkedBlockingDeque<>();
+    // opened under the delegating method's name: putLast's exit leaves it to put's
+    assertThat(Ops.delegated(deque, "putLast", "put")).isTrue();
+    assertThat(Ops.delegated(deque, "takeFirst", "take")).isTrue();
+    // putLast called directly: its own exit closes it
+    assertThat(Ops.delegated(deque, "putLast", "put_last")).isFalse();
+    // not named yet (the wait was only for the lock): the stack decides, and this test's method
+    // is not LinkedBlockingDeque.put
+    assertThat(Ops.delegated(deque, "putLast", Ops.UNKNOWN)).isFalse();
+    assertThat(Ops.delegated(deque, "putLast", null)).isFalse();
+  }
+
+  @Test
+  void onlyTheDequesDelegatedMethodsAreEverDelegated() {
+    assertThat(Ops.delegated(new LinkedBlockingDeque<>(), "put", "put")).isFalse();
+    assertThat(Ops.delegated(new LinkedBlockingDeque<>(), "putFirst", "put")).isFalse();
+    assertThat(Ops.delegated(new ArrayBlockingQueue<>(1), "putLast", "put")).isFalse();
   }
 }
