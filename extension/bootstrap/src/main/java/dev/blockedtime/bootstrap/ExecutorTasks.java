@@ -142,12 +142,14 @@ public final class ExecutorTasks {
    * After the application built {@code pool} at the site numbered {@code site}: a {@code new} of a
    * covered pool type, or an {@code Executors.new*} call (see {@link Sites}). Pools the JDK or the
    * agent build for themselves get no such call, so they are never timed. The pool gets its record
-   * at its first task ({@link #recordOf}).
+   * at its first task ({@link #recordOf}). Returns whether the pool will be timed.
    */
-  static void built(Object pool, int site) {
+  static boolean built(Object pool, int site) {
     if (tasks != null && pool != null && typeOf(pool.getClass()) != null) {
       Resources.registerPool(pool, site);
+      return true;
     }
+    return false;
   }
 
   /**
@@ -188,7 +190,12 @@ public final class ExecutorTasks {
     if (name == null) {
       return null;
     }
-    r = EXECUTORS.putIfAbsent(executor, new ExecutorRecord(name, executor, ExecutorRecord.kindOf(type)));
+    ExecutorRecord made = new ExecutorRecord(name, executor, ExecutorRecord.kindOf(type));
+    r = EXECUTORS.putIfAbsent(executor, made);
+    if (r == made) {
+      // The work queue of a pool that Executors built: no worker can wait on it before this.
+      Resources.registerWorkQueue(executor, site);
+    }
     if (r.kind == ExecutorRecord.SCHEDULED) {
       SCHEDULED.add(r);
     }

@@ -465,9 +465,12 @@ public final class Resources {
     }
   }
 
-  /** Whether a site of {@code type} builds executors (an {@code Executors.new*} call is "Executor"). */
+  /** The type of an {@code Executors.new*} call's site. */
+  static final String EXECUTORS_SITE = "Executor";
+
+  /** Whether a site of {@code type} builds executors (an {@code Executors.new*} call's, or a pool type's). */
   private static boolean isExecutor(String type) {
-    return type.equals("Executor") || type.endsWith("ThreadPoolExecutor") || type.equals("ForkJoinPool");
+    return type.equals(EXECUTORS_SITE) || type.endsWith("ThreadPoolExecutor") || type.equals("ForkJoinPool");
   }
 
   /**
@@ -529,6 +532,17 @@ public final class Resources {
       if (index >= 0) {
         registerComposite(queue, s.queueSite(index)); // the JDK built it: the application's line names it
       }
+    }
+  }
+
+  /**
+   * At the first task of a timed pool built at the site numbered {@code siteId}: when an {@code
+   * Executors.new*} call built it, its work queue is registered now ({@link #registerExecutor}).
+   */
+  static void registerWorkQueue(Object pool, int siteId) {
+    Site s = site(siteId);
+    if (s != null && s.type.equals(EXECUTORS_SITE)) {
+      registerExecutor(pool, siteId);
     }
   }
 

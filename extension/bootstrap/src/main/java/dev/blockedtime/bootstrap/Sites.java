@@ -48,13 +48,14 @@ public final class Sites {
 
   /**
    * After an {@code Executors.new*} call: the pool it built, and what that pool waits on, are
-   * named here.
+   * named here. A timed pool's work queue is registered with the pool's record, at its first task
+   * (the queue's waits are its workers', and it has none before): building such a pool costs one
+   * registration.
    */
   public static void executor(Object executor, int site) {
     try {
-      if (executor != null) {
+      if (executor != null && !ExecutorTasks.built(Blockers.unwrapExecutor(executor), site)) {
         Resources.registerExecutor(executor, site);
-        ExecutorTasks.built(Blockers.unwrapExecutor(executor), site);
       }
     } catch (Throwable t) {
       failed(t);

@@ -312,6 +312,27 @@ class ExecutorTasksTest {
   }
 
   @Test
+  void aTimedPoolThatExecutorsBuiltRegistersItsWorkQueueAtItsFirstTask() throws Exception {
+    java.util.concurrent.ExecutorService built = java.util.concurrent.Executors.newFixedThreadPool(1);
+    try {
+      ThreadPoolExecutor pool = (ThreadPoolExecutor) built;
+      Sites.executor(built, Resources.siteId("Executor", "Test.executors:3"));
+      // building it cost one registration: its queue has no worker to wait on it yet
+      assertThat(Resources.lookup(pool.getQueue())).isNull();
+
+      ExecutorTasks.submitted(pool, (Runnable) () -> {});
+
+      Registration queue = Resources.lookup(pool.getQueue());
+      assertThat(queue).isNotNull();
+      assertThat(queue.name.kind).isEqualTo(ResourceName.Kind.QUEUE);
+      assertThat(queue.name.type).isEqualTo("LinkedBlockingQueue");
+      assertThat(queue.name.name).isEqualTo("Test.executors:3");
+    } finally {
+      built.shutdownNow();
+    }
+  }
+
+  @Test
   void typesAreTheNearestCoveredClass() {
     assertThat(ExecutorTasks.typeOf(CountingPool.class)).isEqualTo("ThreadPoolExecutor");
     assertThat(ExecutorTasks.typeOf(ScheduledThreadPoolExecutor.class)).isEqualTo("ScheduledThreadPoolExecutor");
