@@ -2,6 +2,7 @@ package dev.blockedtime.bootstrap;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import jdk.internal.vm.annotation.DontInline;
 
 /**
  * The entry points that advice inlined into {@code java.util.concurrent} calls, and the state
@@ -245,6 +246,7 @@ public final class BlockedTime {
    * returned its timeout value (false or null); one that gave up without parking is a wait of its
    * timeout ({@link #gaveUpWithoutParking}).
    */
+  @DontInline // see finish
   public static void opReturned(
       Object queue, String method, Throwable thrown, boolean gaveUp, long timeout, TimeUnit unit) {
     try {
@@ -305,6 +307,7 @@ public final class BlockedTime {
    * whole length (a {@code CyclicBarrier}'s await). {@code gaveUp} is true when a timed variant
    * returned its timeout value.
    */
+  @DontInline // see finish
   public static void opExit(ThreadState s, Throwable thrown, boolean gaveUp) {
     try {
       String method = s.opMethod;
@@ -351,6 +354,7 @@ public final class BlockedTime {
    * The synchronizer's slow acquire; {@code flags} are {@link LockOps#SHARED}, {@link
    * LockOps#INTERRUPTIBLE} and {@link LockOps#TIMED}, which name the operation of a lock wait.
    */
+  @DontInline // see finish
   public static ThreadState waitBegin(Object blocker, int flags) {
     try {
       ThreadState s = STATE.get();
@@ -366,6 +370,7 @@ public final class BlockedTime {
   }
 
   /** A condition wait, by the {@code await*} method called. */
+  @DontInline // see finish
   public static ThreadState awaitBegin(Object condition, String method) {
     try {
       ThreadState s = STATE.get();
@@ -384,6 +389,7 @@ public final class BlockedTime {
    * Exit of the primitive whose {@link #waitBegin} returned {@code s}. {@code result}: positive
    * when it went through, 0 when it timed out, negative when interrupted.
    */
+  @DontInline // see finish
   public static void waitEnd(ThreadState s, int result) {
     try {
       if (--s.depth > 0) {
@@ -413,6 +419,7 @@ public final class BlockedTime {
    * {@code LockSupport.setCurrentBlocker}: rendezvous queues announce the start of a park with a
    * blocker and its end with null.
    */
+  @DontInline // see finish
   public static void currentBlocker(Object blocker) {
     try {
       ThreadState s = STATE.get();
@@ -432,6 +439,7 @@ public final class BlockedTime {
   }
 
   /** Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link #waitEnd}. */
+  @DontInline // see finish
   public static ThreadState parkBegin(Object blocker) {
     try {
       if (blocker == null) {
@@ -558,6 +566,16 @@ public final class BlockedTime {
     s.waitState = QueueState.of(role);
   }
 
+  // Not inlined, nor are the entry points the advice calls on paths that wait (HotSpot honours
+  // @DontInline in classes of the boot loader, where the core lives; elsewhere it is only an
+  // annotation). The advice calls the wait path from inside the JDK's queue and lock methods, and
+  // C2 inlined all of it, the stack walk and the recording included, into each of them
+  // (ArrayBlockingQueue.put: 6.6 KB of bytecode, a 41 KB method; about two seconds of the only C2
+  // thread of a 2-CPU machine whose CPUs the application keeps busy, ChurnProgram's compilation
+  // log). Those compilations queued up for seconds after start-up, and the application ran its
+  // queues in C1 code meanwhile. Compiled once on its own, the wait path leaves the JDK's methods
+  // as quick to compile as without the extension; a wait pays a call or two more.
+  @DontInline
   private static void finish(ThreadState s, String op, String outcome) {
     ResourceName name = s.waitName;
     long start = s.startNanos;

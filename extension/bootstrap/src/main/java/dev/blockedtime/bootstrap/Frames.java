@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
+import jdk.internal.vm.annotation.DontInline;
 
 /**
  * Stack walks: the allocation site of a resource, and the stack of a waiting thread with its
@@ -70,6 +71,7 @@ public final class Frames {
   // The walks below iterate the walker's own stream, counting: a limit() stage would make C2
   // compile the stream's wrapping spliterator (half a second of a compiler thread, ChurnProgram's
   // compilation log) while the application waits.
+  @DontInline // a stack walk, reached from the advice inside the JDK's methods (see BlockedTime#finish)
   static boolean calledFrom(String className, String method, String caller) {
     return NAMES.walk(
         frames -> {

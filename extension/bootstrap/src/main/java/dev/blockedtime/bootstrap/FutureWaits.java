@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinWorkerThread;
+import jdk.internal.vm.annotation.DontInline;
 
 /**
  * Waits until another thread finishes a piece of work: {@code Future.get} on a {@code FutureTask},
@@ -145,6 +146,7 @@ public final class FutureWaits {
     }
   }
 
+  @DontInline // the recording and its stack walk stay out of the JDK's wait methods (see BlockedTime#finish)
   static void end(Wait w, String outcome) {
     if (w == null) {
       return;

@@ -1,0 +1,53 @@
+package dev.blockedtime.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.blockedtime.e2e.harness.OtlpReceiver;
+import dev.blockedtime.e2e.harness.ScenarioJvm;
+import dev.blockedtime.e2e.scenarios.HandoffScenario;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wait path stays out of the JDK methods the advice is in: C2 compiles {@code
+ * ArrayBlockingQueue.put} and {@code take} with a call to the core where they wait, not with the
+ * core's stack walk and recording inlined into them (which made each a compilation of seconds on a
+ * busy 2-CPU machine, and kept the application's queues in C1 code for seconds after start-up).
+ * The JIT's own inlining log is the evidence: it names the core's entry points as not inlined "by
+ * annotation", which HotSpot honours only because the core is loaded by the boot loader.
+ */
+class WaitPathCompilationTest {
+  static final List<String> WAIT_PATH =
+      List.of("opReturned", "opExit", "waitBegin", "awaitBegin", "waitEnd", "currentBlocker", "parkBegin", "finish");
+
+  @Test
+  void theJdksQueueMethodsCallTheWaitPathInsteadOfInliningIt() {
+    try (OtlpReceiver receiver = new OtlpReceiver();
+        ScenarioJvm jvm =
+            ScenarioJvm.builder(HandoffScenario.class)
+                .receiver(receiver)
+                .jvmArg("-XX:+UnlockDiagnosticVMOptions")
+                .jvmArg("-XX:CompileCommand=quiet")
+                .jvmArg("-XX:CompileCommand=PrintInlining,java.util.concurrent.ArrayBlockingQueue::*")
+                .args("200000")
+                .start()) {
+      assertThat(jvm.waitFor(Duration.ofSeconds(120))).as(jvm.output()).isZero();
+      assertThat(jvm.output()).contains("DONE");
+      List<String> core =
+          jvm.lines().stream()
+              .filter(l -> l.contains("dev.blockedtime.bootstrap.BlockedTime::"))
+              .collect(Collectors.toList());
+      // the compiled queue methods call the wait path's exit ...
+      assertThat(core)
+          .as(jvm.output())
+          .anyMatch(l -> l.contains("BlockedTime::opReturned") && l.contains("don't inline by annotation"));
+      // ... and have none of it inlined (without the annotation: "opReturned ... inline (hot)")
+      for (String entry : WAIT_PATH) {
+        assertThat(core)
+            .noneMatch(l -> l.contains("BlockedTime::" + entry + " (") && l.contains("inline (hot)"));
+      }
+    }
+  }
+}
