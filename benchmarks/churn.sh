@@ -4,7 +4,7 @@
 # agent alone and under the agent with the extension, alternating, ROUNDS times each. Prints each
 # run's wall time, the medians and their ratio, and writes them to <out>/churn.md.
 #
-#   benchmarks/churn.sh                  # 5 rounds, default sizes
+#   benchmarks/churn.sh                  # 5 rounds, default sizes (about 40 s per run)
 #   ROUNDS=3 benchmarks/churn.sh 20000 100000 1000000   # items, increments, resources churned
 #
 # Environment: JAVA_HOME picks the JDK; SKIP_BUILD=1 reuses the jars; OUT (default

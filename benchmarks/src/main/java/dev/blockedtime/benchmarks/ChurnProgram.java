@@ -29,8 +29,12 @@ import java.util.concurrent.locks.StampedLock;
  * its own line, each used once. Checks that every result is exact, and prints the wall time and
  * the live heap before and after the churn.
  *
- * <p>Arguments: items per producer (default 20,000), increments per lock thread (default
- * 100,000), resources churned (default 1,000,000 queues and as many locks).
+ * <p>Arguments: items per producer (default 1,000,000), increments per lock thread (default
+ * 5,000,000), resources churned (default 1,000,000 queues and as many locks). The defaults make a
+ * program of about 40 seconds under the agent alone on 2 CPUs, the scale of issue #10's (59 s): at
+ * a fiftieth of that (20,000 items, 100,000 increments) the run ends within the seconds after
+ * start-up in which the JIT still compiles the agent's and the extension's code, and measures
+ * mostly that.
  */
 public final class ChurnProgram {
   static final int THREADS = 8;
@@ -38,8 +42,8 @@ public final class ChurnProgram {
   private ChurnProgram() {}
 
   public static void main(String[] args) throws Exception {
-    int items = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-    int increments = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
+    int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int increments = args.length > 1 ? Integer.parseInt(args[1]) : 5_000_000;
     int churn = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
 
     churn(20_000); // the same code paths, warm
