@@ -571,9 +571,9 @@ public final class BlockedTime {
   // annotation). The advice calls the wait path from inside the JDK's queue and lock methods, and
   // C2 inlined all of it, the stack walk and the recording included, into each of them
   // (ArrayBlockingQueue.put: 6.6 KB of bytecode, a 41 KB method; about two seconds of the only C2
-  // thread of a 2-CPU machine whose CPUs the application keeps busy, ChurnProgram's compilation
-  // log). Those compilations queued up for seconds after start-up, and the application ran its
-  // queues in C1 code meanwhile. Compiled once on its own, the wait path leaves the JDK's methods
+  // thread of a 2-CPU machine whose CPUs the application keeps busy; benchmarks/churn-compilation.sh
+  // lists such compilations). Those compilations queued up for seconds after start-up, and the
+  // application ran its queues in C1 code meanwhile. Compiled once on its own, the wait path leaves the JDK's methods
   // as quick to compile as without the extension; a wait pays a call or two more.
   @DontInline
   private static void finish(ThreadState s, String op, String outcome) {

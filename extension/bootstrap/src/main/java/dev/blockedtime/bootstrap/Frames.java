@@ -69,8 +69,8 @@ public final class Frames {
    * by {@code className.caller}.
    */
   // The walks below iterate the walker's own stream, counting: a limit() stage would make C2
-  // compile the stream's wrapping spliterator (half a second of a compiler thread, ChurnProgram's
-  // compilation log) while the application waits.
+  // compile the stream's wrapping spliterator (half a second of a compiler thread, as
+  // benchmarks/churn-compilation.sh lists it) while the application waits.
   @DontInline // a stack walk, reached from the advice inside the JDK's methods (see BlockedTime#finish)
   static boolean calledFrom(String className, String method, String caller) {
     return NAMES.walk(

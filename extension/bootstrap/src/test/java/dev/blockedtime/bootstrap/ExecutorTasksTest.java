@@ -316,7 +316,7 @@ class ExecutorTasksTest {
     java.util.concurrent.ExecutorService built = java.util.concurrent.Executors.newFixedThreadPool(1);
     try {
       ThreadPoolExecutor pool = (ThreadPoolExecutor) built;
-      Sites.executor(built, Resources.siteId("Executor", "Test.executors:3"));
+      Sites.executor(built, Resources.siteId(Resources.EXECUTORS_SITE, "Test.executors:3"));
       // building it cost one registration: its queue has no worker to wait on it yet
       assertThat(Resources.lookup(pool.getQueue())).isNull();
 
