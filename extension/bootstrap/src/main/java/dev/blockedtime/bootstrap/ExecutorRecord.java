@@ -15,8 +15,9 @@ final class ExecutorRecord {
   final WeakReference<Object> executor;
   final byte kind;
   /**
-   * A thread pool's tasks not yet started, in submission order (see {@link TaskRing}), built at
-   * its first submission (4 KB: a pool built and never used does not pay for it); else null.
+   * A thread pool's tasks not yet started, or a fork/join pool's submissions the JDK wrapped, in
+   * submission order (see {@link TaskRing}), built at the first such submission (4 KB: a pool built
+   * and never used does not pay for it); else null.
    */
   private volatile TaskRing ring;
 
@@ -31,10 +32,10 @@ final class ExecutorRecord {
     return ring;
   }
 
-  /** The ring of a thread pool, built if need be; null for other kinds. */
+  /** The ring of a thread pool or fork/join pool, built if need be; null for scheduled pools. */
   TaskRing ringForSubmission() {
     TaskRing r = ring;
-    if (r == null && kind == THREAD_POOL) {
+    if (r == null && kind != SCHEDULED) {
       synchronized (this) {
         r = ring;
         if (r == null) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,9 +24,11 @@ import java.util.concurrent.TimeUnit;
  * its submission (or, for a scheduled task, from when it fell due) to the start of its run.
  *
  * <p>How the submit time travels with a task, filled on the submitting thread just before the
- * pool takes the task and emptied on the thread that starts it: a thread pool's own {@link
- * TaskRing}, in submission order; else (more than its ring holds, a task started far out of order,
- * a fork/join submission) {@link QueuedTasks}, a table keyed by the task's identity. The
+ * pool takes the task and emptied on the thread that starts it: the pool's own {@link TaskRing},
+ * in submission order (a thread pool's tasks, and what a fork/join pool's {@code execute}, {@code
+ * submit} and {@code CompletableFuture}'s {@code *Async} wrap in the JDK's own task types); else
+ * (more than its ring holds, a task started far out of order, an application's {@code
+ * ForkJoinTask} submitted from outside) {@link QueuedTasks}, a table keyed by the task's identity. The
  * application's task objects are what the pool holds, so {@code getQueue()}, {@code remove(task)}
  * and {@code shutdownNow()} see only them. A scheduled pool's tasks carry their due time
  * themselves ({@code ScheduledFutureTask.time}): for them the table holds only the submitter's
@@ -39,9 +42,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Cost model, per task of a thread pool: a lookup of the pool's record (a reference compare,
  * when the thread's last pool is this one: {@link #cachedRecordOf}) and a clock read when
  * submitted, a getAndAdd and a CAS in its ring; a lookup, a clock read and a CAS when started, and
- * one histogram point. A fork/join submission pays an identity hash and the table instead of the
- * ring, and a global counter. Tasks that a fork/join pool's own workers fork pay one read of that
- * counter when they run, and a table lookup only while external submissions wait in some pool.
+ * one histogram point. A fork/join submission wrapped by the JDK pays the same in its pool's ring;
+ * an application's {@code ForkJoinTask} submitted from outside pays an identity hash and the table
+ * instead, and a global counter. Tasks that a fork/join pool's own workers fork pay a few class
+ * compares and one read of that counter when they run, and a table lookup only while such
+ * submissions wait in some pool.
  *
  * <p>Every method here catches everything: advice must never throw into the application.
  */
@@ -60,8 +65,8 @@ public final class ExecutorTasks {
   private static volatile QueuedTasks tasks;
   private static volatile TaskRecorder recorder;
 
-  // External fork/join submissions waiting to start, in every pool: while 0, a task that runs in
-  // a fork/join pool skips the table. Read plainly (a thread sees its own updates in order, and
+  // External fork/join submissions waiting in the table to start, in every pool: while 0, a task
+  // that runs in a fork/join pool and is not one of the JDK's submission wrappers skips the table. Read plainly (a thread sees its own updates in order, and
   // the pool's hand-off orders the submitter's before the start).
   private static final PaddedCounter FORK_JOIN_QUEUED = new PaddedCounter();
 
@@ -71,6 +76,24 @@ public final class ExecutorTasks {
   private static final VarHandle DUE_TIME;
   private static final Class<?> SCHEDULED_TASK;
   private static volatile MethodHandle agentUnwrap;
+
+  // The JDK's wrappers for what is handed to a fork/join pool as a Runnable or Callable (execute,
+  // submit, CompletableFuture's *Async), null where a JDK lacks one. Workers push them only when
+  // a task submits to its own pool; the tasks workers fork to compute are the application's (or a
+  // stream's), so these go to the pool's ring and everything else to the table.
+  private static final Class<?> RUNNABLE_EXECUTE_ACTION =
+      jdkClass("java.util.concurrent.ForkJoinTask$RunnableExecuteAction");
+  private static final Class<?> ADAPTED_RUNNABLE =
+      jdkClass("java.util.concurrent.ForkJoinTask$AdaptedRunnable");
+  private static final Class<?> ADAPTED_RUNNABLE_ACTION =
+      jdkClass("java.util.concurrent.ForkJoinTask$AdaptedRunnableAction");
+  private static final Class<?> ADAPTED_CALLABLE =
+      jdkClass("java.util.concurrent.ForkJoinTask$AdaptedCallable");
+  private static final Class<?> ADAPTED_INTERRUPTIBLE_CALLABLE =
+      jdkClass("java.util.concurrent.ForkJoinTask$AdaptedInterruptibleCallable");
+  private static final Class<?> ASYNC_SUPPLY =
+      jdkClass("java.util.concurrent.CompletableFuture$AsyncSupply");
+  private static final Class<?> ASYNC_RUN = jdkClass("java.util.concurrent.CompletableFuture$AsyncRun");
 
   static {
     MethodHandle before = null;
@@ -101,6 +124,25 @@ public final class ExecutorTasks {
   }
 
   private ExecutorTasks() {}
+
+  private static Class<?> jdkClass(String name) {
+    try {
+      return Class.forName(name, false, null);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  /** Whether a fork/join task of class {@code c} is one of the JDK's submission wrappers. */
+  static boolean isSubmissionWrapper(Class<?> c) {
+    return c == RUNNABLE_EXECUTE_ACTION
+        || c == ASYNC_SUPPLY
+        || c == ADAPTED_CALLABLE
+        || c == ADAPTED_INTERRUPTIBLE_CALLABLE
+        || c == ADAPTED_RUNNABLE
+        || c == ADAPTED_RUNNABLE_ACTION
+        || c == ASYNC_RUN;
+  }
 
   /**
    * Whether the internals the hooks rely on are there; the instrumentation installs nothing when
@@ -257,7 +299,10 @@ public final class ExecutorTasks {
       }
       long now = System.nanoTime();
       Object context = rec.currentContext();
-      TaskRing ring = r.ringForSubmission();
+      TaskRing ring =
+          r.kind == ExecutorRecord.THREAD_POOL || isSubmissionWrapper(task.getClass())
+              ? r.ringForSubmission()
+              : null;
       if (ring != null && ring.put(task, now, context)) {
         return;
       }
@@ -456,14 +501,19 @@ public final class ExecutorTasks {
 
   /**
    * Entry of {@code ForkJoinTask.doExec()}: a task starts in a fork/join pool (or on a thread that
-   * helps it). Only external submissions were stamped; the tasks workers fork skip the table while
-   * none wait.
+   * helps it). Only external submissions were stamped: the JDK's wrappers are looked for in the
+   * ring of the pool (a worker's, or the one this thread last submitted to: a submitter that runs
+   * its own task while it waits for it); the tasks workers fork skip the table while no other
+   * submission waits there.
    */
   public static void forkJoinStarting(ForkJoinTask<?> task) {
-    if (FORK_JOIN_QUEUED.get() == 0 || recorder == null) {
-      return;
-    }
     try {
+      if (isSubmissionWrapper(task.getClass()) && recorder != null && startedFromForkJoinRing(task)) {
+        return;
+      }
+      if (FORK_JOIN_QUEUED.get() == 0 || recorder == null) {
+        return;
+      }
       long now = System.nanoTime();
       QueuedTasks.Entry e = tasks.take(task);
       if (e == null) {
@@ -476,6 +526,34 @@ public final class ExecutorTasks {
     } catch (Throwable e) {
       failed("start", e);
     }
+  }
+
+  /** A JDK wrapper starting: takes its entry from its pool's ring and records it, if it is there. */
+  private static boolean startedFromForkJoinRing(ForkJoinTask<?> task) {
+    Thread t = Thread.currentThread();
+    ExecutorRecord r =
+        t instanceof ForkJoinWorkerThread
+            ? cachedRecordOf(((ForkJoinWorkerThread) t).getPool())
+            : LAST_RECORD.get()[0];
+    TaskRing ring = r == null ? null : r.ring();
+    if (ring == null) {
+      return false;
+    }
+    int slot = ring.claimNear(task);
+    if (slot < 0) {
+      slot = ring.claimAnywhere(task);
+      if (slot < 0) {
+        return false;
+      }
+    }
+    long now = System.nanoTime();
+    long stamp = ring.stamp(slot);
+    Object context = ring.context(slot);
+    ring.free(slot);
+    if (!task.isDone()) { // a cancelled task does not run
+      record(r, stamp, now, context);
+    }
+    return true;
   }
 
   /** Takes {@code task}'s entry from its pool's ring and records it; false when it has none there. */
@@ -635,7 +713,11 @@ public final class ExecutorTasks {
                   if (task instanceof FutureTask && ((FutureTask<?>) task).isDone()) {
                     return false; // cancelled: its worker will skip it
                   }
-                  if (nowNanos - stamp > STALE_NANOS
+                  if (task instanceof ForkJoinTask && ((ForkJoinTask<?>) task).isDone()) {
+                    return false; // cancelled, or run where its start did not look in this ring
+                  }
+                  if (r.kind == ExecutorRecord.THREAD_POOL
+                      && nowNanos - stamp > STALE_NANOS
                       && !queued(queues, (ThreadPoolExecutor) executor).contains(task)) {
                     return false; // left the queue behind the pool's back
                   }

@@ -249,6 +249,42 @@ class ExecutorTasksTest {
     pool.shutdownNow();
   }
 
+  /** What execute/submit wrap goes to the pool's ring; a worker of that pool finds it there. */
+  @Test
+  void aWrappedForkJoinSubmissionStartedByAWorkerIsFoundInItsPoolsRing() throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinRing:1"));
+    ForkJoinTask<?> external = ForkJoinTask.adapt(() -> {});
+    assertThat(ExecutorTasks.isSubmissionWrapper(external.getClass())).isTrue();
+    int before = POINTS.size();
+    ExecutorTasks.submitted(pool, external);
+    ExecutorRecord r = ExecutorTasks.recordOf(pool);
+    assertThat(r.ring()).isNotNull();
+    pool.submit(() -> ExecutorTasks.forkJoinStarting(external)).get(); // on the pool's worker
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(POINTS.get(before).name.name).isEqualTo("Test.forkJoinRing:1");
+    pool.shutdownNow();
+  }
+
+  /** An application's task submitted from outside goes to the table, counted; forks skip it. */
+  @Test
+  void anApplicationsForkJoinTaskSubmittedFromOutsideIsTimedThroughTheTable() {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinTable:1"));
+    ForkJoinTask<?> external = new java.util.concurrent.RecursiveAction() {
+      @Override
+      protected void compute() {}
+    };
+    assertThat(ExecutorTasks.isSubmissionWrapper(external.getClass())).isFalse();
+    int before = POINTS.size();
+    ExecutorTasks.submitted(pool, external);
+    ExecutorTasks.forkJoinStarting(external);
+    ExecutorTasks.forkJoinStarting(external);
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(POINTS.get(before).name.name).isEqualTo("Test.forkJoinTable:1");
+    pool.shutdownNow();
+  }
+
   @Test
   void aRecorderThatThrowsNeverReachesTheCaller() throws Throwable {
     CountingPool pool = newPool();

@@ -54,9 +54,12 @@ final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Argument(0) Object task, @Advice.Thrown Throwable thrown) {
+    public static void exit(
+        @Advice.This Object pool,
+        @Advice.Argument(0) Object task,
+        @Advice.Thrown Throwable thrown) {
       if (thrown != null) {
-        ExecutorTasks.dropped(task);
+        ExecutorTasks.dropped(pool, task);
       }
     }
   }
