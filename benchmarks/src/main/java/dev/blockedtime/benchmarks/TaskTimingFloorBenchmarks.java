@@ -1,0 +1,108 @@
+package dev.blockedtime.benchmarks;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The least that timing one executor task costs, whatever carries its submit time: the two clock
+ * reads (one when submitted, one when started) and one point of an explicit-bucket histogram of
+ * the OpenTelemetry SDK that the agent bundles (same version, the extension's bucket boundaries,
+ * cached attributes, the root context). Run without an agent ({@code --configs none}): this is the
+ * SDK and the clock alone, not the extension. Average time per operation, in nanoseconds.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class TaskTimingFloorBenchmarks {
+
+  @State(Scope.Benchmark)
+  public static class Sdk {
+    SdkMeterProvider provider;
+    DoubleHistogram histogram;
+    Attributes attributes;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      provider = SdkMeterProvider.builder().registerMetricReader(new IdleReader()).build();
+      histogram =
+          provider
+              .get("floor")
+              .histogramBuilder("jvm.executor.queued.duration")
+              .setUnit("s")
+              .setExplicitBucketBoundariesAdvice(
+                  Arrays.asList(
+                      0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0))
+              .build();
+      attributes =
+          Attributes.of(
+              AttributeKey.stringKey("jvm.executor.name"), "Floor.setup:1",
+              AttributeKey.stringKey("jvm.executor.type"), "ThreadPoolExecutor");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      provider.close();
+    }
+  }
+
+  /** A reader that is registered (so the SDK aggregates) and never collects. */
+  static final class IdleReader implements MetricReader {
+    @Override
+    public void register(CollectionRegistration registration) {}
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  /** The submitter's clock read and the worker's. */
+  @Benchmark
+  public long twoClockReads() {
+    long submitted = System.nanoTime();
+    return System.nanoTime() - submitted;
+  }
+
+  /** One point of the histogram, as a task's start records it. */
+  @Benchmark
+  public void histogramPoint(Sdk sdk) {
+    sdk.histogram.record(0.00002, sdk.attributes, Context.root());
+  }
+
+  /** Both: the floor of one timed task, on one thread, with nothing else in the way. */
+  @Benchmark
+  public void timedTaskFloor(Sdk sdk) {
+    long submitted = System.nanoTime();
+    long started = System.nanoTime();
+    sdk.histogram.record((started - submitted) / 1e9, sdk.attributes, Context.root());
+  }
+}
