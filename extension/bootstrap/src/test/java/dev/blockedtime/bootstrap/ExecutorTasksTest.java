@@ -266,6 +266,29 @@ class ExecutorTasksTest {
     pool.shutdownNow();
   }
 
+  /**
+   * The gauges count a fork/join pool's wrapped submissions from its ring; one that ran where its
+   * start did not look in that ring (or was cancelled) is done, and the collection drops it.
+   */
+  @Test
+  void aForkJoinRingEntryIsCountedWhileItWaitsAndDroppedOnceItsTaskIsDone() {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinGauge:1"));
+    ForkJoinTask<?> waiting = ForkJoinTask.adapt(() -> {});
+    ForkJoinTask<?> ranElsewhere = ForkJoinTask.adapt(() -> {});
+    ExecutorTasks.submitted(pool, waiting);
+    ExecutorTasks.submitted(pool, ranElsewhere);
+    assertThat(groupOf(pool).tasks).isEqualTo(2);
+    ranElsewhere.cancel(false);
+    assertThat(groupOf(pool).tasks).isEqualTo(1);
+    waiting.cancel(false);
+    assertThat(groupOf(pool)).isNull();
+    int before = POINTS.size();
+    ExecutorTasks.forkJoinStarting(waiting); // its entry is gone: nothing to record
+    assertThat(POINTS.size()).isEqualTo(before);
+    pool.shutdownNow();
+  }
+
   /** An application's task submitted from outside goes to the table, counted; forks skip it. */
   @Test
   void anApplicationsForkJoinTaskSubmittedFromOutsideIsTimedThroughTheTable() {
