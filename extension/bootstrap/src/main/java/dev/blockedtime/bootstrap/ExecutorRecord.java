@@ -11,31 +11,60 @@ final class ExecutorRecord {
   static final byte SCHEDULED = 1;
   static final byte FORK_JOIN = 2;
 
+  /** Null for a pool that is not timed (see {@link #notTimed}). */
   final ResourceName name;
   final WeakReference<Object> executor;
   final byte kind;
+  /** Of a record for a pool that is not timed: the registration count it was made at. */
+  final int registrations;
+  /**
+   * Submissions that went to the shared table before the pool has a ring: a pool gets its ring
+   * (4 KB) only at its {@value #RING_AFTER}th, so the pools that run a few tasks and are dropped
+   * (services build them per request) never pay for one. Counted racily: a lost count only builds
+   * the ring a little later.
+   */
+  static final int RING_AFTER = 16;
+
+  private int untilRing = RING_AFTER;
+
   /**
    * A thread pool's tasks not yet started, or a fork/join pool's submissions the JDK wrapped, in
-   * submission order (see {@link TaskRing}), built at the first such submission (4 KB: a pool built
-   * and never used does not pay for it); else null.
+   * submission order (see {@link TaskRing}), built at the {@value #RING_AFTER}th such submission;
+   * else null.
    */
   private volatile TaskRing ring;
 
   ExecutorRecord(ResourceName name, Object executor, byte kind) {
+    this(name, executor, kind, 0);
+  }
+
+  private ExecutorRecord(ResourceName name, Object executor, byte kind, int registrations) {
     this.name = name;
     this.executor = new WeakReference<>(executor);
     this.kind = kind;
+    this.registrations = registrations;
   }
 
-  /** The ring, or null before the first submission and for other kinds. */
+  /**
+   * What a thread's one-entry cache holds for a pool that is not timed: no name, no ring, never in
+   * the registry of records; valid while no pool has been registered since {@code registrations}.
+   */
+  static ExecutorRecord notTimed(Object executor, int registrations) {
+    return new ExecutorRecord(null, executor, SCHEDULED, registrations);
+  }
+
+  /** The ring, or null before it is built and for scheduled pools. */
   TaskRing ring() {
     return ring;
   }
 
-  /** The ring of a thread pool or fork/join pool, built if need be; null for scheduled pools. */
+  /**
+   * The ring of a thread pool or fork/join pool, built at its {@value #RING_AFTER}th submission;
+   * null before that (the submission goes to the table) and for scheduled pools.
+   */
   TaskRing ringForSubmission() {
     TaskRing r = ring;
-    if (r == null && kind != SCHEDULED) {
+    if (r == null && kind != SCHEDULED && --untilRing <= 0) {
       synchronized (this) {
         r = ring;
         if (r == null) {

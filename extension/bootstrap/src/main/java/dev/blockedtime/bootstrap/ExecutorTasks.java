@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Which pools: those the application built, remembered where they were built ({@link #built},
  * by identity in the registry, no reference) and given a record at their first task ({@link
  * #recordOf}). The agent's and the JDK's own pools, and those built before the agent, cost two
- * failed lookups per task.
+ * failed lookups when a thread meets one, and a reference compare per task while it keeps to it
+ * ({@link #cachedRecordOf}).
  *
  * <p>Cost model, per task of a thread pool: a lookup of the pool's record (a reference compare,
  * when the thread's last pool is this one: {@link #cachedRecordOf}) and a clock read when
@@ -61,6 +62,10 @@ public final class ExecutorTasks {
   private static final ThreadLocal<ExecutorRecord[]> LAST_RECORD =
       ThreadLocal.withInitial(() -> new ExecutorRecord[1]);
   private static final Object SNAPSHOT_LOCK = new Object();
+  // Changed by every pool registration: a thread's cached "this pool is not timed" holds only
+  // while it is unchanged (a pool that a constructor of the application's own subclass gave tasks
+  // before its allocation site registered it).
+  private static volatile int registrations;
 
   private static volatile QueuedTasks tasks;
   private static volatile TaskRecorder recorder;
@@ -189,6 +194,7 @@ public final class ExecutorTasks {
   static boolean built(Object pool, int site) {
     if (tasks != null && pool != null && typeOf(pool.getClass()) != null) {
       Resources.registerPool(pool, site);
+      registrations++;
       return true;
     }
     return false;
@@ -210,6 +216,7 @@ public final class ExecutorTasks {
       int site = type == null ? -1 : Resources.subclassPoolSite(cls, type);
       if (site >= 0) {
         Resources.registerPool(executor, site);
+        registrations++;
       }
     } catch (Throwable t) {
       failed("register", t);
@@ -250,18 +257,23 @@ public final class ExecutorTasks {
    * references only; the table would read the pool's identity hash from its header, a line the
    * pool's own threads keep changing. The cache holds the record (whose reference to the pool is
    * weak), never the pool: at most one record per thread outlives its pool until the thread
-   * submits elsewhere.
+   * submits elsewhere. A pool that is not timed (the JDK's, such as the virtual threads'
+   * scheduler, whose carriers start every continuation as a wrapped task, and the agent's) is
+   * cached too, as a record without a name, until the next pool registration anywhere.
    */
   static ExecutorRecord cachedRecordOf(Object executor) {
     ExecutorRecord[] last = LAST_RECORD.get();
     ExecutorRecord r = last[0];
     if (r != null && r.executor.get() == executor) {
-      return r;
+      if (r.name != null) {
+        return r;
+      }
+      if (r.registrations == registrations) {
+        return null;
+      }
     }
     r = recordOf(executor);
-    if (r != null) {
-      last[0] = r;
-    }
+    last[0] = r != null ? r : ExecutorRecord.notTimed(executor, registrations);
     return r;
   }
 

@@ -249,11 +249,35 @@ class ExecutorTasksTest {
     pool.shutdownNow();
   }
 
+  /**
+   * A pool's first submissions go to the shared table; the {@code RING_AFTER}th builds its ring.
+   * Every task, before and after, is one point, and tasks queued across the switch all start.
+   */
+  @Test
+  void aThreadPoolGetsItsRingAfterItsFirstTasksAndEveryTaskIsOnePoint() throws Throwable {
+    CountingPool pool = newPool();
+    List<Runnable> queued = new java.util.ArrayList<>();
+    for (int i = 0; i < 2 * ExecutorRecord.RING_AFTER; i++) {
+      Runnable task = () -> {};
+      ExecutorTasks.submitted(pool, task);
+      queued.add(task);
+      assertThat(ExecutorTasks.recordOf(pool).ring() != null)
+          .isEqualTo(i + 1 >= ExecutorRecord.RING_AFTER);
+    }
+    int before = POINTS.size();
+    for (Runnable task : queued) {
+      ExecutorTasks.beforeExecute(pool, Thread.currentThread(), task);
+    }
+    assertThat(POINTS.size()).isEqualTo(before + queued.size());
+    assertThat(groupOf(pool)).isNull();
+  }
+
   /** What execute/submit wrap goes to the pool's ring; a worker of that pool finds it there. */
   @Test
   void aWrappedForkJoinSubmissionStartedByAWorkerIsFoundInItsPoolsRing() throws Exception {
     ForkJoinPool pool = new ForkJoinPool(1);
     ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinRing:1"));
+    startTasksUntilTheRing(pool);
     ForkJoinTask<?> external = ForkJoinTask.adapt(() -> {});
     assertThat(ExecutorTasks.isSubmissionWrapper(external.getClass())).isTrue();
     int before = POINTS.size();
@@ -274,10 +298,12 @@ class ExecutorTasksTest {
   void aForkJoinRingEntryIsCountedWhileItWaitsAndDroppedOnceItsTaskIsDone() {
     ForkJoinPool pool = new ForkJoinPool(1);
     ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinGauge:1"));
+    startTasksUntilTheRing(pool);
     ForkJoinTask<?> waiting = ForkJoinTask.adapt(() -> {});
     ForkJoinTask<?> ranElsewhere = ForkJoinTask.adapt(() -> {});
     ExecutorTasks.submitted(pool, waiting);
     ExecutorTasks.submitted(pool, ranElsewhere);
+    assertThat(ExecutorTasks.recordOf(pool).ring()).isNotNull();
     assertThat(groupOf(pool).tasks).isEqualTo(2);
     ranElsewhere.cancel(false);
     assertThat(groupOf(pool).tasks).isEqualTo(1);
@@ -286,6 +312,22 @@ class ExecutorTasksTest {
     int before = POINTS.size();
     ExecutorTasks.forkJoinStarting(waiting); // its entry is gone: nothing to record
     assertThat(POINTS.size()).isEqualTo(before);
+    pool.shutdownNow();
+  }
+
+  /**
+   * A thread remembers that a pool is not timed (a carrier thread starts every continuation of
+   * the virtual threads' scheduler as a wrapped task), until a pool is registered anywhere.
+   */
+  @Test
+  void aPoolThatIsNotTimedIsRememberedUntilTheNextRegistration() {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    assertThat(ExecutorTasks.cachedRecordOf(pool)).isNull();
+    assertThat(ExecutorTasks.cachedRecordOf(pool)).isNull();
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.registeredLate:1"));
+    ExecutorRecord r = ExecutorTasks.cachedRecordOf(pool);
+    assertThat(r).isNotNull();
+    assertThat(r.name.name).isEqualTo("Test.registeredLate:1");
     pool.shutdownNow();
   }
 
@@ -398,6 +440,21 @@ class ExecutorTasksTest {
     assertThat(ExecutorTasks.typeOf(new ScheduledThreadPoolExecutor(1) {}.getClass())).isEqualTo("ScheduledThreadPoolExecutor");
     assertThat(ExecutorTasks.typeOf(ForkJoinPool.class)).isEqualTo("ForkJoinPool");
     assertThat(ExecutorTasks.typeOf(java.util.concurrent.ForkJoinWorkerThread.class)).isNull();
+  }
+
+  /**
+   * Submits and starts (on this thread) the wrapped tasks a fork/join pool's first submissions
+   * take through the table, each a point: the next submission builds the pool's ring.
+   */
+  static void startTasksUntilTheRing(ForkJoinPool pool) {
+    for (int i = 1; i < ExecutorRecord.RING_AFTER; i++) {
+      ForkJoinTask<?> early = ForkJoinTask.adapt(() -> {});
+      int before = POINTS.size();
+      ExecutorTasks.submitted(pool, early);
+      assertThat(ExecutorTasks.recordOf(pool).ring()).isNull();
+      ExecutorTasks.forkJoinStarting(early);
+      assertThat(POINTS.size()).isEqualTo(before + 1);
+    }
   }
 
   static ExecutorTasks.Group groupOf(Object pool) {

@@ -115,10 +115,14 @@ class ExecutorSafetyTest {
     ResultLine mine = ResultLine.only(withExtension, "manyExecutors");
     ResultLine theirs = ResultLine.only(agentAlone, "manyExecutors");
     assertThat(mine.get("lastCollected")).isEqualTo("true");
-    // 3-5 MB more than the agent alone in every run so far (JDK 17: 3-4, JDK 25: 5-6): what the
-    // extension's registries still hold right after the GC that freed 22,000 pools and their work
-    // queues; the bound fails on a leak that grows with the number of executors
-    assertThat(mine.longValue("heapGrowthMb")).isLessThanOrEqualTo(Math.max(0, theirs.longValue("heapGrowthMb")) + 8);
+    // 1-9 MB more than the agent alone (the agent alone: 0), from one JVM to the next with the same
+    // code. A class histogram after each of three such rounds in one JVM puts the growth in the
+    // resource registry's table, which doubles in steps up to its bound (12 MB; a round may or may
+    // not cross a step), and in Flight Recorder's parser, which keeps an object per thread that
+    // appeared in its stream until the chunk ends (22,000 pools started as many threads). The bound
+    // fails on a leak of our own that grows with the number of executors by more than about 500
+    // bytes each.
+    assertThat(mine.longValue("heapGrowthMb")).isLessThanOrEqualTo(Math.max(0, theirs.longValue("heapGrowthMb")) + 12);
   }
 
   @Test
