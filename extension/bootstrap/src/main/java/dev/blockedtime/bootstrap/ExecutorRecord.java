@@ -15,8 +15,6 @@ final class ExecutorRecord {
   final ResourceName name;
   final WeakReference<Object> executor;
   final byte kind;
-  /** Of a record for a pool that is not timed: the registration count it was made at. */
-  final int registrations;
   /**
    * Submissions that went to the shared table before the pool has a ring: a pool gets its ring
    * (4 KB) only at its {@value #RING_AFTER}th, so the pools that run a few tasks and are dropped
@@ -35,22 +33,17 @@ final class ExecutorRecord {
   private volatile TaskRing ring;
 
   ExecutorRecord(ResourceName name, Object executor, byte kind) {
-    this(name, executor, kind, 0);
-  }
-
-  private ExecutorRecord(ResourceName name, Object executor, byte kind, int registrations) {
     this.name = name;
     this.executor = new WeakReference<>(executor);
     this.kind = kind;
-    this.registrations = registrations;
   }
 
   /**
    * What a thread's one-entry cache holds for a pool that is not timed: no name, no ring, never in
-   * the registry of records; valid while no pool has been registered since {@code registrations}.
+   * the registry of records.
    */
-  static ExecutorRecord notTimed(Object executor, int registrations) {
-    return new ExecutorRecord(null, executor, SCHEDULED, registrations);
+  static ExecutorRecord notTimed(Object executor) {
+    return new ExecutorRecord(null, executor, SCHEDULED);
   }
 
   /** The ring, or null before it is built and for scheduled pools. */

@@ -62,17 +62,14 @@ public final class ExecutorTasks {
   private static final ThreadLocal<ExecutorRecord[]> LAST_RECORD =
       ThreadLocal.withInitial(() -> new ExecutorRecord[1]);
   private static final Object SNAPSHOT_LOCK = new Object();
-  // Changed by every pool registration: a thread's cached "this pool is not timed" holds only
-  // while it is unchanged (a pool that a constructor of the application's own subclass gave tasks
-  // before its allocation site registered it).
-  private static volatile int registrations;
 
   private static volatile QueuedTasks tasks;
   private static volatile TaskRecorder recorder;
 
   // External fork/join submissions waiting in the table to start, in every pool: while 0, a task
-  // that runs in a fork/join pool and is not one of the JDK's submission wrappers skips the table. Read plainly (a thread sees its own updates in order, and
-  // the pool's hand-off orders the submitter's before the start).
+  // that runs in a fork/join pool and is not one of the JDK's submission wrappers skips the table.
+  // Read plainly (a thread sees its own updates in order, and the pool's hand-off orders the
+  // submitter's before the start).
   private static final PaddedCounter FORK_JOIN_QUEUED = new PaddedCounter();
 
   // ThreadPoolExecutor.beforeExecute, which the start hook calls in place of runWorker's own call;
@@ -194,7 +191,6 @@ public final class ExecutorTasks {
   static boolean built(Object pool, int site) {
     if (tasks != null && pool != null && typeOf(pool.getClass()) != null) {
       Resources.registerPool(pool, site);
-      registrations++;
       return true;
     }
     return false;
@@ -216,7 +212,6 @@ public final class ExecutorTasks {
       int site = type == null ? -1 : Resources.subclassPoolSite(cls, type);
       if (site >= 0) {
         Resources.registerPool(executor, site);
-        registrations++;
       }
     } catch (Throwable t) {
       failed("register", t);
@@ -259,21 +254,17 @@ public final class ExecutorTasks {
    * weak), never the pool: at most one record per thread outlives its pool until the thread
    * submits elsewhere. A pool that is not timed (the JDK's, such as the virtual threads'
    * scheduler, whose carriers start every continuation as a wrapped task, and the agent's) is
-   * cached too, as a record without a name, until the next pool registration anywhere.
+   * cached too, as a record without a name. The answer cannot change: a pool is registered when
+   * it is built, before it can be given a task.
    */
   static ExecutorRecord cachedRecordOf(Object executor) {
     ExecutorRecord[] last = LAST_RECORD.get();
     ExecutorRecord r = last[0];
     if (r != null && r.executor.get() == executor) {
-      if (r.name != null) {
-        return r;
-      }
-      if (r.registrations == registrations) {
-        return null;
-      }
+      return r.name != null ? r : null;
     }
     r = recordOf(executor);
-    last[0] = r != null ? r : ExecutorRecord.notTimed(executor, registrations);
+    last[0] = r != null ? r : ExecutorRecord.notTimed(executor);
     return r;
   }
 

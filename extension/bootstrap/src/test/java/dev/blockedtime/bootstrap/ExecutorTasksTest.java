@@ -317,18 +317,22 @@ class ExecutorTasksTest {
 
   /**
    * A thread remembers that a pool is not timed (a carrier thread starts every continuation of
-   * the virtual threads' scheduler as a wrapped task), until a pool is registered anywhere.
+   * the virtual threads' scheduler as a wrapped task) and asks the registry no more; meeting
+   * another pool replaces what it remembers. (Registering the pool afterwards, which does not
+   * happen outside this test, shows that the answer came from the cache.)
    */
   @Test
-  void aPoolThatIsNotTimedIsRememberedUntilTheNextRegistration() {
-    ForkJoinPool pool = new ForkJoinPool(1);
-    assertThat(ExecutorTasks.cachedRecordOf(pool)).isNull();
-    assertThat(ExecutorTasks.cachedRecordOf(pool)).isNull();
-    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.registeredLate:1"));
-    ExecutorRecord r = ExecutorTasks.cachedRecordOf(pool);
-    assertThat(r).isNotNull();
-    assertThat(r.name.name).isEqualTo("Test.registeredLate:1");
-    pool.shutdownNow();
+  void aThreadRemembersThatAPoolIsNotTimed() {
+    ForkJoinPool untimed = new ForkJoinPool(1);
+    assertThat(ExecutorTasks.cachedRecordOf(untimed)).isNull();
+    ExecutorTasks.built(untimed, Resources.siteId("ForkJoinPool", "Test.untimed:1"));
+    assertThat(ExecutorTasks.cachedRecordOf(untimed)).isNull();
+    ForkJoinPool timed = new ForkJoinPool(1);
+    ExecutorTasks.built(timed, Resources.siteId("ForkJoinPool", "Test.timed:1"));
+    assertThat(ExecutorTasks.cachedRecordOf(timed).name.name).isEqualTo("Test.timed:1");
+    assertThat(ExecutorTasks.cachedRecordOf(untimed).name.name).isEqualTo("Test.untimed:1");
+    untimed.shutdownNow();
+    timed.shutdownNow();
   }
 
   /** An application's task submitted from outside goes to the table, counted; forks skip it. */
