@@ -43,7 +43,7 @@ public final class MonitorScenario {
   }
 
   /** JFR starts in the background, a few hundred milliseconds after the agent. */
-  static void awaitMonitorStream() throws InterruptedException {
+  public static void awaitMonitorStream() throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!FlightRecorder.isInitialized()
         || FlightRecorder.getFlightRecorder().getRecordings().stream()

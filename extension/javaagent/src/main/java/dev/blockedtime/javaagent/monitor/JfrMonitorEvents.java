@@ -2,7 +2,10 @@ package dev.blockedtime.javaagent.monitor;
 
 import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.jfr.consumer.RecordedClass;
@@ -22,23 +25,145 @@ import jdk.jfr.consumer.RecordingStream;
  * than with {@code startAsync()}: that one names its thread after JFR and, on some JDKs (25),
  * makes it a non-daemon thread, which would keep the application from exiting. No maximum age or
  * size is set, so JFR removes each chunk of the repository once the stream has read it.
+ *
+ * <p><b>Renewal.</b> JFR's parser keeps a {@code RecordedThread} for every thread the recording
+ * has named, for as long as it reads the chunk that named it and the next one: a chunk lasts until
+ * it holds 12 MB, so a JVM that starts threads by the thousand carried tens of megabytes of them
+ * (about 70 MB per 300,000 threads on JDK 17; on JDK 25 they grow with every flush). So after
+ * {@link #RENEW_AFTER_THREADS} thread starts, and no sooner than {@link #RENEW_NOT_BEFORE_NANOS}
+ * after it opened, a stream hands over to a new one, which starts a recording (and a chunk) of
+ * its own, and then closes. Every event is recorded once: the new stream takes the events that
+ * end from its first flush on, the old one those that end before, and it closes three flushes
+ * later, when JFR has surely handed it all of those.
  */
 final class JfrMonitorEvents {
   static final String EVENT = "jdk.JavaMonitorEnter";
+  /** Thread starts after which a stream hands over to a new one (see the class comment). */
+  static final long RENEW_AFTER_THREADS = 20_000;
+  /**
+   * A stream runs at least this long: a handover costs 0.13-0.2 s of CPU (two streams for three
+   * flushes, a recording started), so at most one every ten seconds, 2% of a CPU, and only in a
+   * JVM that starts 2,000 threads a second or more, which costs it far more than that.
+   */
+  static final long RENEW_NOT_BEFORE_NANOS = 10_000_000_000L;
 
   private JfrMonitorEvents() {}
 
   /** Runs the stream on the calling thread until it is closed (in practice: until the JVM exits). */
   static void stream(Settings settings) {
-    long thresholdNanos = settings.monitorThresholdNanos;
-    int stackDepth = settings.stackDepth;
+    stream(settings, RENEW_AFTER_THREADS, RENEW_NOT_BEFORE_NANOS, new Generation(Instant.MIN));
+  }
+
+  /**
+   * Runs generation {@code gen} of the stream on the calling thread until it has handed over to
+   * its successor (started on a thread of its own) or the JVM exits.
+   */
+  static void stream(Settings settings, long renewAfterThreads, long renewNotBeforeNanos, Generation gen) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long startedAtOpen = threads.getTotalStartedThreadCount();
+    long openedAt = System.nanoTime();
     try (RecordingStream stream = new RecordingStream()) {
+      long thresholdNanos = settings.monitorThresholdNanos;
+      int stackDepth = settings.stackDepth;
       if (settings.monitors) {
         stream.enable(EVENT).withThreshold(Duration.ofNanos(thresholdNanos)).withStackTrace();
-        stream.onEvent(EVENT, event -> onEvent(event, thresholdNanos, stackDepth));
+        stream.onEvent(EVENT, event -> {
+          if (gen.accepts(event)) {
+            onEvent(event, thresholdNanos, stackDepth);
+          }
+        });
       }
-      JfrWaitEvents.enable(stream, settings);
+      JfrWaitEvents.enable(stream, settings, gen::accepts);
+      stream.onFlush(() -> {
+        try {
+          if (gen.flushed()) {
+            stream.close(); // handed over: the successor records from here on
+          } else if (gen.successor == null
+              && System.nanoTime() - openedAt >= renewNotBeforeNanos
+              && threads.getTotalStartedThreadCount() - startedAtOpen >= renewAfterThreads) {
+            Generation next = gen.next();
+            MonitorContention.startThread(() -> {
+              try {
+                stream(settings, renewAfterThreads, renewNotBeforeNanos, next);
+              } catch (Throwable t) {
+                cannotRenew(t); // before its first flush: this stream never handed over
+              }
+            });
+          }
+        } catch (Throwable t) {
+          cannotRenew(t);
+        }
+      });
       stream.start();
+    }
+  }
+
+  // The stream that tried goes on (no second successor is tried): its memory is the only cost.
+  private static void cannotRenew(Throwable t) {
+    Log.once("monitors.renew", "cannot renew the JFR stream; it goes on as it is", t);
+  }
+
+  /**
+   * One stream's share of the events, by when they ended: from {@code from} (set at the stream's
+   * first flush, when it follows another) until {@code until} (set when its successor takes
+   * over). Fields are written by one stream's thread and read by the other's.
+   */
+  static final class Generation {
+    private volatile Instant from;
+    private volatile Instant until;
+    private int flushesSinceHandover;
+    // This stream's successor, once started (touched by this stream's thread only), and the
+    // stream this one takes over from.
+    private Generation successor;
+    private Generation predecessor;
+
+    Generation(Instant from) {
+      this.from = from;
+    }
+
+    /** How many times this stream and its successors have handed over so far. */
+    int handovers() {
+      int n = 0;
+      for (Generation g = successor; g != null && g.from != null; g = g.successor) {
+        n++;
+      }
+      return n;
+    }
+
+    /** The successor, which records nothing until its first flush. */
+    Generation next() {
+      successor = new Generation(null);
+      successor.predecessor = this;
+      return successor;
+    }
+
+    boolean accepts(RecordedEvent event) {
+      Instant start = from;
+      if (start == null) {
+        return false; // a successor before its first flush: its predecessor still records
+      }
+      Instant end = event.getEndTime();
+      Instant stop = until;
+      return !end.isBefore(start) && (stop == null || end.isBefore(stop));
+    }
+
+    /**
+     * A flush of this generation's stream; true when the stream should close: it has handed over,
+     * and JFR has flushed three times since, so it has read every event that ended before.
+     */
+    boolean flushed() {
+      if (from == null) {
+        Instant now = Instant.now();
+        from = now;
+        if (predecessor != null) {
+          predecessor.until = now;
+        }
+      }
+      if (until != null) {
+        flushesSinceHandover++;
+        return flushesSinceHandover >= 3;
+      }
+      return false;
     }
   }
 

@@ -10,6 +10,7 @@ import dev.blockedtime.bootstrap.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedClassLoader;
 import jdk.jfr.consumer.RecordedEvent;
@@ -39,16 +40,27 @@ final class JfrWaitEvents {
 
   private JfrWaitEvents() {}
 
-  /** Enables the events the settings ask for on {@code stream}, before it starts. */
-  static void enable(RecordingStream stream, Settings settings) {
+  /**
+   * Enables the events the settings ask for on {@code stream}, before it starts; only those that
+   * {@code accepts} are recorded (see {@link JfrMonitorEvents.Generation}).
+   */
+  static void enable(RecordingStream stream, Settings settings, Predicate<RecordedEvent> accepts) {
     Duration threshold = Duration.ofNanos(settings.monitorThresholdNanos);
     if (ObservedWaits.monitorWaitsWanted(settings)) {
       stream.enable(MONITOR_WAIT).withThreshold(threshold).withStackTrace();
-      stream.onEvent(MONITOR_WAIT, event -> onMonitorWait(event, settings));
+      stream.onEvent(MONITOR_WAIT, event -> {
+        if (accepts.test(event)) {
+          onMonitorWait(event, settings);
+        }
+      });
     }
     if (ObservedWaits.pinnedWanted(settings)) {
       stream.enable(PINNED).withThreshold(threshold).withStackTrace();
-      stream.onEvent(PINNED, event -> onPinned(event, settings));
+      stream.onEvent(PINNED, event -> {
+        if (accepts.test(event)) {
+          onPinned(event, settings);
+        }
+      });
     }
   }
 

@@ -54,12 +54,17 @@ public final class MonitorContention {
   /** Starts streaming monitor events; returns at once. Called once, when recording starts. */
   public static void start(Settings settings) {
     try {
-      Thread thread = new Thread(() -> stream(settings), THREAD_NAME);
-      thread.setDaemon(true);
-      thread.start();
+      startThread(() -> stream(settings));
     } catch (Throwable t) {
       unavailable(t);
     }
+  }
+
+  /** Starts {@code body} on a new daemon thread with the stream's name (also a renewed stream's). */
+  static void startThread(Runnable body) {
+    Thread thread = new Thread(body, THREAD_NAME);
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private static void stream(Settings settings) {

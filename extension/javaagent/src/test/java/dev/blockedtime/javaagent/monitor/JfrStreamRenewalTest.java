@@ -1,0 +1,108 @@
+package dev.blockedtime.javaagent.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.Settings;
+import dev.blockedtime.bootstrap.WaitEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real JFR stream, renewed every 50 thread starts instead of every 20,000 and ten seconds:
+ * contended monitor
+ * enters before, across and after several handovers are each recorded exactly once.
+ */
+class JfrStreamRenewalTest {
+  private static final String P = "otel.instrumentation.blocked-time.";
+
+  @Test
+  void everyContendedEnterIsRecordedOnceAcrossHandovers() throws Exception {
+    List<WaitEvent> recorded = new CopyOnWriteArrayList<>();
+    BlockedTime.start(recorded::add);
+    Settings settings = Settings.from(Map.of(P + "monitor-threshold", "5ms")::get);
+    JfrMonitorEvents.Generation first = new JfrMonitorEvents.Generation(Instant.MIN);
+    Thread streamThread = new Thread(() -> JfrMonitorEvents.stream(settings, 50, 0, first), "blocked-time-jfr");
+    streamThread.setDaemon(true);
+    streamThread.start();
+
+    StringBuilder warmUp = new StringBuilder();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (count(recorded, warmUp) == 0 && System.nanoTime() < deadline) {
+      contend(warmUp); // until the stream runs
+    }
+    assertThat(count(recorded, warmUp)).isPositive();
+
+    StringBuilder monitor = new StringBuilder();
+    int contended = 0;
+    for (int round = 0; round < 16; round++) {
+      contend(monitor);
+      contended++;
+      if (round % 4 == 0) {
+        startThreads(60); // past the renewal count: the stream hands over
+      }
+      Thread.sleep(250);
+    }
+    deadline = System.nanoTime() + 20_000_000_000L;
+    while (count(recorded, monitor) < contended && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    Thread.sleep(3_000); // a duplicate would come within the old stream's last flushes
+
+    assertThat(count(recorded, monitor)).isEqualTo(contended);
+    assertThat(first.handovers()).isGreaterThanOrEqualTo(2);
+  }
+
+  private static long count(List<WaitEvent> recorded, Object monitor) {
+    // the warm-up's and the measured rounds' monitors are told apart by their contender's name
+    return recorded.stream()
+        .filter(e -> e.name.name.equals("java.lang.StringBuilder"))
+        .filter(e -> e.threadName.equals(threadName(monitor)))
+        .count();
+  }
+
+  private static String threadName(Object monitor) {
+    return "contender-" + System.identityHashCode(monitor);
+  }
+
+  /** One contended enter of about 20 ms on {@code monitor}, by a thread named after it. */
+  private static void contend(Object monitor) throws InterruptedException {
+    CountDownLatch held = new CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      synchronized (monitor) {
+        held.countDown();
+        sleep(20);
+      }
+    });
+    holder.start();
+    held.await();
+    Thread contender = new Thread(() -> {
+      synchronized (monitor) {
+        monitor.hashCode();
+      }
+    }, threadName(monitor));
+    contender.start();
+    contender.join();
+    holder.join();
+  }
+
+  private static void startThreads(int n) throws InterruptedException {
+    for (int i = 0; i < n; i++) {
+      Thread t = new Thread(() -> {});
+      t.start();
+      t.join();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
