@@ -1,5 +1,9 @@
 package dev.blockedtime.bootstrap;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +126,22 @@ public final class JdkSupport {
     return missing;
   }
 
+  /**
+   * Whether {@code className} declares {@code method} with that many parameters. Reads the class
+   * file rather than reflecting: reflection builds every declared method and so loads the types
+   * of all their signatures, and for {@code CompletableFuture} that loads {@code MinimalStage}, a
+   * subclass that overrides {@code join()} and {@code get()}. With it loaded the JIT can no longer
+   * bind an application's {@code future.join()} to the one implementation, and a completed
+   * future's {@code join} ran at 0.85 of its speed (see README, Measured overhead).
+   */
   static boolean present(String className, String method, int parameters) {
+    try (InputStream in = ClassLoader.getSystemResourceAsStream(className.replace('.', '/') + ".class")) {
+      if (in != null) {
+        return declares(in.readAllBytes(), method, parameters);
+      }
+    } catch (Throwable e) {
+      // not readable as a class file: ask reflection
+    }
     try {
       for (Method m : Class.forName(className).getDeclaredMethods()) {
         if (m.getName().equals(method) && m.getParameterCount() == parameters) {
@@ -133,5 +152,79 @@ public final class JdkSupport {
     } catch (Throwable e) {
       return false;
     }
+  }
+
+  /** Whether the class file {@code bytes} declares {@code method} with that many parameters. */
+  static boolean declares(byte[] bytes, String method, int parameters) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    if (in.readInt() != 0xCAFEBABE) {
+      throw new IOException("not a class file");
+    }
+    in.skipBytes(4); // minor and major version
+    int constants = in.readUnsignedShort();
+    String[] utf8 = new String[constants];
+    for (int i = 1; i < constants; i++) {
+      int tag = in.readUnsignedByte();
+      switch (tag) {
+        case 1: // Utf8
+          utf8[i] = in.readUTF();
+          break;
+        case 7: case 8: case 16: case 19: case 20: // Class, String, MethodType, Module, Package
+          in.skipBytes(2);
+          break;
+        case 15: // MethodHandle
+          in.skipBytes(3);
+          break;
+        case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+          in.skipBytes(4); // Integer, Float, the refs, NameAndType, Dynamic, InvokeDynamic
+          break;
+        case 5: case 6: // Long, Double: two slots
+          in.skipBytes(8);
+          i++;
+          break;
+        default:
+          throw new IOException("unknown constant pool tag " + tag);
+      }
+    }
+    in.skipBytes(6); // access flags, this class, super class
+    in.skipBytes(2 * in.readUnsignedShort()); // interfaces
+    int fields = in.readUnsignedShort();
+    for (int i = 0; i < fields; i++) {
+      in.skipBytes(6);
+      skipAttributes(in);
+    }
+    int methods = in.readUnsignedShort();
+    for (int i = 0; i < methods; i++) {
+      in.skipBytes(2); // access flags
+      String name = utf8[in.readUnsignedShort()];
+      String descriptor = utf8[in.readUnsignedShort()];
+      skipAttributes(in);
+      if (method.equals(name) && parameterCount(descriptor) == parameters) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void skipAttributes(DataInputStream in) throws IOException {
+    int attributes = in.readUnsignedShort();
+    for (int i = 0; i < attributes; i++) {
+      in.skipBytes(2);
+      in.skipBytes(in.readInt());
+    }
+  }
+
+  /** Parameters in a method descriptor such as {@code (I[JLjava/lang/String;)V}: 3. */
+  static int parameterCount(String descriptor) {
+    int count = 0;
+    int i = 1; // after '('
+    while (descriptor.charAt(i) != ')') {
+      while (descriptor.charAt(i) == '[') {
+        i++;
+      }
+      i = descriptor.charAt(i) == 'L' ? descriptor.indexOf(';', i) + 1 : i + 1;
+      count++;
+    }
+    return count;
   }
 }

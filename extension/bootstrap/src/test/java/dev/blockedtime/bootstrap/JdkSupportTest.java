@@ -36,4 +36,32 @@ class JdkSupportTest {
         .isFalse();
     assertThat(JdkSupport.present("no.such.Type", "acquire", 6)).isFalse();
   }
+
+  @Test
+  void theClassFileAnswersAsReflectionWould() throws Exception {
+    for (Class<?> c :
+        java.util.List.of(
+            java.util.concurrent.CompletableFuture.class,
+            java.util.concurrent.locks.AbstractQueuedSynchronizer.class,
+            java.util.concurrent.locks.StampedLock.class,
+            java.util.concurrent.Phaser.class,
+            java.util.concurrent.FutureTask.class,
+            java.util.concurrent.locks.LockSupport.class,
+            String.class)) {
+      byte[] bytes;
+      try (java.io.InputStream in =
+          ClassLoader.getSystemResourceAsStream(c.getName().replace('.', '/') + ".class")) {
+        bytes = in.readAllBytes();
+      }
+      for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+        assertThat(JdkSupport.declares(bytes, m.getName(), m.getParameterCount()))
+            .as(c.getName() + "." + m.getName() + "/" + m.getParameterCount())
+            .isTrue();
+      }
+      assertThat(JdkSupport.declares(bytes, "noSuchMethod", 0)).isFalse();
+    }
+    assertThat(JdkSupport.parameterCount("()V")).isZero();
+    assertThat(JdkSupport.parameterCount("(I[J[[Ljava/lang/String;Z)V")).isEqualTo(4);
+    assertThat(JdkSupport.parameterCount("(Ljava/lang/Object;DJ)Ljava/lang/Object;")).isEqualTo(3);
+  }
 }
