@@ -33,7 +33,7 @@ import jdk.jfr.consumer.RecordingStream;
  * {@link #RENEW_AFTER_THREADS} thread starts, and no sooner than {@link #RENEW_NOT_BEFORE_NANOS}
  * after it opened, a stream hands over to a new one, which starts a recording (and a chunk) of
  * its own, and then closes. Every event is recorded once: the new stream takes the events that
- * end from its first flush on, the old one those that end before, and it closes three flushes
+ * end from its second flush on, the old one those that end before, and it closes three flushes
  * later, when JFR has surely handed it all of those.
  */
 final class JfrMonitorEvents {
@@ -86,7 +86,7 @@ final class JfrMonitorEvents {
               try {
                 stream(settings, renewAfterThreads, renewNotBeforeNanos, next);
               } catch (Throwable t) {
-                cannotRenew(t); // before its first flush: this stream never handed over
+                cannotRenew(t); // before it took over: this stream never handed over
               }
             });
           }
@@ -105,12 +105,13 @@ final class JfrMonitorEvents {
 
   /**
    * One stream's share of the events, by when they ended: from {@code from} (set at the stream's
-   * first flush, when it follows another) until {@code until} (set when its successor takes
+   * second flush, when it follows another) until {@code until} (set when its successor takes
    * over). Fields are written by one stream's thread and read by the other's.
    */
   static final class Generation {
     private volatile Instant from;
     private volatile Instant until;
+    private int flushesBeforeTakeover;
     private int flushesSinceHandover;
     // This stream's successor, once started (touched by this stream's thread only), and the
     // stream this one takes over from.
@@ -130,7 +131,7 @@ final class JfrMonitorEvents {
       return n;
     }
 
-    /** The successor, which records nothing until its first flush. */
+    /** The successor, which records nothing until its second flush. */
     Generation next() {
       successor = new Generation(null);
       successor.predecessor = this;
@@ -140,7 +141,7 @@ final class JfrMonitorEvents {
     boolean accepts(RecordedEvent event) {
       Instant start = from;
       if (start == null) {
-        return false; // a successor before its first flush: its predecessor still records
+        return false; // a successor before it takes over: its predecessor still records
       }
       Instant end = event.getEndTime();
       Instant stop = until;
@@ -152,7 +153,9 @@ final class JfrMonitorEvents {
      * and JFR has flushed three times since, so it has read every event that ended before.
      */
     boolean flushed() {
-      if (from == null) {
+      // A successor takes over at its second flush, so it has been reading for a whole flush
+      // before the instant it takes its events from: none ends near it unseen.
+      if (from == null && ++flushesBeforeTakeover == 2) {
         Instant now = Instant.now();
         from = now;
         if (predecessor != null) {

@@ -69,24 +69,39 @@ class JfrStreamRenewalTest {
     return "contender-" + System.identityHashCode(monitor);
   }
 
-  /** One contended enter of about 20 ms on {@code monitor}, by a thread named after it. */
+  /**
+   * One contended enter of at least 20 ms on {@code monitor}, by a thread named after it: the
+   * holder lets go 20 ms after it has seen the contender blocked, however late that thread
+   * started on a busy machine.
+   */
   private static void contend(Object monitor) throws InterruptedException {
     CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch contenderStarted = new CountDownLatch(1);
+    Thread[] contender = new Thread[1];
     Thread holder = new Thread(() -> {
       synchronized (monitor) {
         held.countDown();
+        try {
+          contenderStarted.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        while (contender[0].getState() != Thread.State.BLOCKED) {
+          Thread.onSpinWait();
+        }
         sleep(20);
       }
     });
     holder.start();
     held.await();
-    Thread contender = new Thread(() -> {
+    contender[0] = new Thread(() -> {
       synchronized (monitor) {
         monitor.hashCode();
       }
     }, threadName(monitor));
-    contender.start();
-    contender.join();
+    contender[0].start();
+    contenderStarted.countDown();
+    contender[0].join();
     holder.join();
   }
 
