@@ -121,9 +121,8 @@ class ExecutorSafetyTest {
     // not cross a step), and in Flight Recorder's parser, which keeps an object per thread that
     // appeared in its stream (22,000 pools started as many threads) until the stream hands over
     // to a new one (after 20,000 thread starts, at most every ten seconds: ThreadChurnTest). The
-    // bound
-    // fails on a leak of our own that grows with the number of executors by more than about 500
-    // bytes each.
+    // bound fails on a leak of our own that grows with the number of executors by more than about
+    // 500 bytes each.
     assertThat(mine.longValue("heapGrowthMb")).isLessThanOrEqualTo(Math.max(0, theirs.longValue("heapGrowthMb")) + 12);
   }
 

@@ -160,6 +160,7 @@ final class JfrMonitorEvents {
         from = now;
         if (predecessor != null) {
           predecessor.until = now;
+          predecessor = null; // or every generation a JVM ever had would stay reachable
         }
       }
       if (until != null) {
