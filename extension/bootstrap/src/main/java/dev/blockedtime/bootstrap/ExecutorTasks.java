@@ -14,6 +14,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -499,7 +500,9 @@ public final class ExecutorTasks {
     long now = System.nanoTime();
     long due = (long) DUE_TIME.getVolatile(task);
     QueuedTasks.Entry e = t.take(task);
-    record(r, due, now, e == null ? null : e.context);
+    if (!((Future<?>) task).isDone()) { // cancelled but left in the queue: it will not run
+      record(r, due, now, e == null ? null : e.context);
+    }
   }
 
   /**

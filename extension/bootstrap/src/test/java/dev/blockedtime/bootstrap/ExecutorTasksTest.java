@@ -233,6 +233,23 @@ class ExecutorTasksTest {
   }
 
   @Test
+  void aCancelledScheduledTaskLeftInTheQueueRecordsNothing() throws Throwable {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    ExecutorTasks.built(scheduler, Resources.siteId("ScheduledThreadPoolExecutor", "Test.scheduler:2"));
+    scheduler.shutdown();
+    ScheduledThreadPoolExecutor other = new ScheduledThreadPoolExecutor(1);
+    RunnableScheduledFuture<?> task =
+        (RunnableScheduledFuture<?>) other.schedule(() -> {}, 1, TimeUnit.MILLISECONDS);
+    other.remove(task);
+    other.shutdownNow();
+    task.cancel(false); // removeOnCancel is false by default: a worker still takes it when due
+    Thread.sleep(5);
+    int before = POINTS.size();
+    ExecutorTasks.beforeExecute(scheduler, Thread.currentThread(), task);
+    assertThat(POINTS.size()).isEqualTo(before);
+  }
+
+  @Test
   void forkJoinExternalSubmissionsAreTimedAndForkedTasksAreNot() throws Exception {
     ForkJoinPool pool = new ForkJoinPool(1);
     ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoin:1"));
