@@ -33,8 +33,8 @@ import jdk.jfr.consumer.RecordingStream;
  * {@link #RENEW_AFTER_THREADS} thread starts, and no sooner than {@link #RENEW_NOT_BEFORE_NANOS}
  * after it opened, a stream hands over to a new one, which starts a recording (and a chunk) of
  * its own, and then closes. Every event is recorded once: the new stream takes the events that
- * end from its second flush on, the old one those that end before, and it closes three flushes
- * later, when JFR has surely handed it all of those.
+ * end from its second flush on, the old one those that end before, and it closes once it has read
+ * the recording a second past that instant ({@link #CLOCK_EVENT}).
  */
 final class JfrMonitorEvents {
   static final String EVENT = "jdk.JavaMonitorEnter";
@@ -46,6 +46,15 @@ final class JfrMonitorEvents {
    * JVM that starts 2,000 threads a second or more, which costs it far more than that.
    */
   static final long RENEW_NOT_BEFORE_NANOS = 10_000_000_000L;
+  /**
+   * A periodic event (every second, a few counters) that tells a stream how far into the recording
+   * it has read: a stream may lag behind the recording by several flushes on a busy machine, so
+   * counting its flushes after the handover does not tell it that it has read every event that
+   * ended before.
+   */
+  static final String CLOCK_EVENT = "jdk.JavaThreadStatistics";
+  /** Flushes after which a stream that handed over closes even if it never saw the clock event. */
+  static final int CLOSE_AFTER_FLUSHES = 30;
 
   private JfrMonitorEvents() {}
 
@@ -74,6 +83,8 @@ final class JfrMonitorEvents {
         });
       }
       JfrWaitEvents.enable(stream, settings, gen::accepts);
+      stream.enable(CLOCK_EVENT).withPeriod(Duration.ofSeconds(1));
+      stream.onEvent(CLOCK_EVENT, event -> gen.readUntil(event.getEndTime()));
       stream.onFlush(() -> {
         try {
           if (gen.flushed()) {
@@ -113,6 +124,9 @@ final class JfrMonitorEvents {
     private volatile Instant until;
     private int flushesBeforeTakeover;
     private int flushesSinceHandover;
+    // How far into the recording this stream has read: the end of the last clock event it saw.
+    private Instant readUntil = Instant.MIN;
+    private volatile boolean closed;
     // This stream's successor, once started (touched by this stream's thread only), and the
     // stream this one takes over from.
     private Generation successor;
@@ -124,11 +138,28 @@ final class JfrMonitorEvents {
 
     /** How many times this stream and its successors have handed over so far. */
     int handovers() {
+      return handoverInstants().size();
+    }
+
+    /**
+     * How many of this stream and its successors have closed after handing over, so far (for
+     * tests: without the clock event they would close only after {@link #CLOSE_AFTER_FLUSHES}).
+     */
+    int closedAfterHandover() {
       int n = 0;
-      for (Generation g = successor; g != null && g.from != null; g = g.successor) {
-        n++;
+      for (Generation g = this; g != null; g = g.successor) {
+        n += g.closed ? 1 : 0;
       }
       return n;
+    }
+
+    /** When this stream and its successors handed over, so far (for tests). */
+    List<Instant> handoverInstants() {
+      List<Instant> at = new ArrayList<>();
+      for (Generation g = successor; g != null && g.from != null; g = g.successor) {
+        at.add(g.from);
+      }
+      return at;
     }
 
     /** The successor, which records nothing until its second flush. */
@@ -148,9 +179,18 @@ final class JfrMonitorEvents {
       return !end.isBefore(start) && (stop == null || end.isBefore(stop));
     }
 
+    /** This stream has read the recording up to {@code end} (a {@link #CLOCK_EVENT}). */
+    void readUntil(Instant end) {
+      if (end.isAfter(readUntil)) {
+        readUntil = end;
+      }
+    }
+
     /**
      * A flush of this generation's stream; true when the stream should close: it has handed over,
-     * and JFR has flushed three times since, so it has read every event that ended before.
+     * and has read the recording a second past the handover, so every event that ended before
+     * (committed before, so written at the same flush or an earlier one) has reached it. The
+     * second covers the difference between the wall clock of the handover and the recording's.
      */
     boolean flushed() {
       // A successor takes over at its second flush, so it has been reading for a whole flush
@@ -163,9 +203,11 @@ final class JfrMonitorEvents {
           predecessor = null; // or every generation a JVM ever had would stay reachable
         }
       }
-      if (until != null) {
+      Instant stop = until;
+      if (stop != null) {
         flushesSinceHandover++;
-        return flushesSinceHandover >= 3;
+        closed = readUntil.isAfter(stop.plusSeconds(1)) || flushesSinceHandover >= CLOSE_AFTER_FLUSHES;
+        return closed;
       }
       return false;
     }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real JFR stream, renewed every 50 thread starts instead of every 20,000 and ten seconds:
- * contended monitor enters before, across and after several handovers are never recorded twice,
- * and at most one per handover is lost (see the assertion).
+ * contended monitor enters before, across and after several handovers are each recorded once.
  */
 class JfrStreamRenewalTest {
   private static final String P = "otel.instrumentation.blocked-time.";
@@ -39,8 +38,11 @@ class JfrStreamRenewalTest {
 
     StringBuilder monitor = new StringBuilder();
     int contended = 0;
+    List<String> rounds = new CopyOnWriteArrayList<>();
     for (int round = 0; round < 16; round++) {
+      Instant began = Instant.now();
       contend(monitor);
+      rounds.add(round + ": " + began + " to " + Instant.now());
       contended++;
       if (round % 4 == 0) {
         startThreads(60); // past the renewal count: the stream hands over
@@ -53,12 +55,20 @@ class JfrStreamRenewalTest {
     }
     Thread.sleep(3_000); // a duplicate would come within the old stream's last flushes
 
-    // Never twice. Fresh-clone CI runs lost one of 16 twice (15 recorded), which a local run
-    // never did; the cause is not found, so at most one per handover is allowed for now (README,
-    // Known limits).
-    int handovers = first.handovers();
-    assertThat(handovers).isGreaterThanOrEqualTo(2);
-    assertThat(count(recorded, monitor)).isBetween((long) contended - handovers, (long) contended);
+    // Fresh-clone CI runs twice recorded 15 of 16 while the old stream closed three flushes after
+    // the handover (JfrGenerationTest): the contended enters' times and the handovers', to tell
+    // which one went missing if one ever does again.
+    assertThat(first.handovers()).isGreaterThanOrEqualTo(2);
+    assertThat(count(recorded, monitor))
+        .as("enters %s, handovers %s", rounds, first.handoverInstants())
+        .isEqualTo(contended);
+    // Each stream that handed over closes once it has read a second past the handover, seen by
+    // JFR's own clock event: within seconds, not after the thirty flushes of the fallback.
+    deadline = System.nanoTime() + 6_000_000_000L;
+    while (first.closedAfterHandover() < first.handovers() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(first.closedAfterHandover()).isEqualTo(first.handovers());
   }
 
   private static long count(List<WaitEvent> recorded, Object monitor) {
