@@ -4,8 +4,7 @@
 # Expects $root (the repository) and $here (benchmarks/).
 if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   echo "Building the extension and the benchmarks..." >&2
-  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent -DskipTests
-  mvn -q -f "$root/benchmarks/pom.xml" package
+  mvn -q -f "$root/pom.xml" package -pl extension/bootstrap,extension/javaagent,benchmarks -DskipTests
 fi
 
 extension="$root/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar"

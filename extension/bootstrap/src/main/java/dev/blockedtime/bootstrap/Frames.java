@@ -161,26 +161,47 @@ public final class Frames {
   /**
    * The waiting thread's stack from the caller of the blocking operation, at most {@code depth}
    * frames, or null if nothing is left after the operation's own frames.
+   *
+   * <p>A stack seen recently is found in {@link StackCache} by its frames' methods and bytecode
+   * indexes, which the walk has at hand: only a stack not found there pays for its line numbers
+   * (the JVM builds a {@code StackTraceElement} for each frame), its text and its hash.
    */
   public static StackInfo waitingStack(int depth) {
-    List<String> lines = WALKER.walk(s -> waitingFrames(s, depth));
-    return lines.isEmpty() ? null : StackInfo.of(lines);
+    return WALKER.walk(s -> waitingStack(s, depth));
   }
 
+  static StackInfo waitingStack(Stream<StackFrame> frames, int depth) {
+    StackFrame[] top = new StackFrame[depth];
+    int n = waitingFrames(frames, top);
+    return n == 0 ? null : StackCache.lookup(top, n);
+  }
+
+  /** The waiting stack's frames as {@code class.method:line}, without the cache. */
   static List<String> waitingFrames(Stream<StackFrame> frames, int depth) {
-    List<String> lines = new ArrayList<>(depth);
+    StackFrame[] top = new StackFrame[depth];
+    int n = waitingFrames(frames, top);
+    List<String> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      lines.add(format(top[i]));
+    }
+    return lines;
+  }
+
+  /** Fills {@code top} with the frames below the operation's own; returns how many. */
+  private static int waitingFrames(Stream<StackFrame> frames, StackFrame[] top) {
+    int n = 0;
     Iterator<StackFrame> it = frames.iterator();
     boolean skipping = true;
-    while (it.hasNext() && lines.size() < depth) {
+    while (it.hasNext() && n < top.length) {
       StackFrame frame = it.next();
       String cls = frame.getClassName();
       if (skipping && (isOwn(cls) || isWaitMachinery(cls))) {
         continue;
       }
       skipping = false;
-      lines.add(format(frame));
+      top[n++] = frame;
     }
-    return lines;
+    return n;
   }
 
   /** A stack as text and its stable hash. */
@@ -191,6 +212,14 @@ public final class Frames {
     private StackInfo(String hash, String text) {
       this.hash = hash;
       this.text = text;
+    }
+
+    static StackInfo of(StackFrame[] frames, int n) {
+      List<String> lines = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        lines.add(format(frames[i]));
+      }
+      return of(lines);
     }
 
     static StackInfo of(List<String> lines) {

@@ -28,7 +28,8 @@ public final class StackHashes {
     }
   }
 
-  private static final StackWalker WALKER = StackWalker.getInstance();
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE); // for StackCache
 
   // The classes whose frames belong to a future wait itself; the stack starts below them, at the
   // caller of get/join.
@@ -49,23 +50,39 @@ public final class StackHashes {
     if (durationNanos < cfg.stackThresholdNanos) {
       return Seen.NONE;
     }
-    List<String> lines = WALKER.walk(frames -> callerFrames(frames, cfg.stackDepth));
-    return lines.isEmpty() ? Seen.NONE : see(Frames.StackInfo.of(lines));
+    return see(WALKER.walk(frames -> callerStack(frames, cfg.stackDepth)));
   }
 
+  private static Frames.StackInfo callerStack(Stream<StackWalker.StackFrame> frames, int depth) {
+    StackWalker.StackFrame[] top = new StackWalker.StackFrame[depth];
+    int n = callerFrames(frames, top);
+    return n == 0 ? null : StackCache.lookup(top, n);
+  }
+
+  /** The caller's frames as {@code class.method:line}, without the cache. */
   static List<String> callerFrames(Stream<StackWalker.StackFrame> frames, int depth) {
-    List<String> lines = new ArrayList<>(depth);
+    StackWalker.StackFrame[] top = new StackWalker.StackFrame[depth];
+    int n = callerFrames(frames, top);
+    List<String> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      lines.add(Frames.format(top[i]));
+    }
+    return lines;
+  }
+
+  private static int callerFrames(Stream<StackWalker.StackFrame> frames, StackWalker.StackFrame[] top) {
+    int n = 0;
     Iterator<StackWalker.StackFrame> it = frames.iterator();
     boolean skipping = true;
-    while (it.hasNext() && lines.size() < depth) {
+    while (it.hasNext() && n < top.length) {
       StackWalker.StackFrame frame = it.next();
       if (skipping && isFutureMachinery(frame.getClassName(), frame.getMethodName())) {
         continue;
       }
       skipping = false;
-      lines.add(Frames.format(frame));
+      top[n++] = frame;
     }
-    return lines;
+    return n;
   }
 
   static boolean isFutureMachinery(String className, String method) {
