@@ -14,10 +14,49 @@ final class Ops {
   private Ops() {}
 
   static String snake(String method) {
+    // The queue methods the advice names, on every wait's exit: a switch on the method's cached
+    // hash and a reference compare, with no map to read (a profile of issue #10's program put a
+    // few percent of its CPU in this method, run interpreted while the one C2 thread was busy).
+    switch (method) {
+      case "put":
+      case "take":
+      case "offer":
+      case "poll":
+      case "transfer":
+        return method;
+      case "putFirst":
+        return "put_first";
+      case "putLast":
+        return "put_last";
+      case "takeFirst":
+        return "take_first";
+      case "takeLast":
+        return "take_last";
+      case "offerFirst":
+        return "offer_first";
+      case "offerLast":
+        return "offer_last";
+      case "pollFirst":
+        return "poll_first";
+      case "pollLast":
+        return "poll_last";
+      case "tryTransfer":
+        return "try_transfer";
+      default:
+        break;
+    }
     String cached = SNAKE.get(method);
     if (cached != null) {
       return cached;
     }
+    String snake = toSnake(method);
+    if (SNAKE.size() < 256) {
+      SNAKE.put(method, snake);
+    }
+    return snake;
+  }
+
+  static String toSnake(String method) {
     StringBuilder b = new StringBuilder(method.length() + 4);
     for (int i = 0; i < method.length(); i++) {
       char c = method.charAt(i);
@@ -30,11 +69,7 @@ final class Ops {
         b.append(c);
       }
     }
-    String snake = b.toString();
-    if (SNAKE.size() < 256) {
-      SNAKE.put(method, snake);
-    }
-    return snake;
+    return b.toString();
   }
 
   /**

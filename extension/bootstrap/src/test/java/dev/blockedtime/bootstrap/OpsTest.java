@@ -37,6 +37,7 @@ class OpsTest {
     assertThat(Ops.snake(method)).isEqualTo(snake);
     // second call comes from the cache and is the same
     assertThat(Ops.snake(method)).isEqualTo(snake);
+    assertThat(Ops.toSnake(method)).isEqualTo(snake); // the switch's names are the computed ones
   }
 
   @ParameterizedTest

@@ -196,7 +196,12 @@ public final class OtelRecorder implements Recorder {
 
     @Override
     public int hashCode() {
-      return Objects.hash(System.identityHashCode(name), op, state, outcome, hash);
+      // by hand: Objects.hash boxes and allocates an array on every wait recorded
+      int h = System.identityHashCode(name);
+      h = 31 * h + op.hashCode();
+      h = 31 * h + state.hashCode();
+      h = 31 * h + Objects.hashCode(outcome);
+      return 31 * h + Objects.hashCode(hash);
     }
   }
 
