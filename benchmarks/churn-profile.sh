@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Where ChurnProgram spends its CPU under the agent with the extension: one run under
+# async-profiler (CPU samples every millisecond, fetched from Maven Central as
+# tools.profiler:async-profiler), then the share of all samples that each of the extension's
+# methods (and the JIT's compiler threads) holds, inclusive of what it calls. Writes
+# <out>/profile.collapsed (collapsed stacks, for a flame graph) and <out>/profile.md.
+#
+#   benchmarks/churn-profile.sh 200000 1000000 1000000    # a quarter of the default sizes
+#
+# Environment: JAVA_HOME, SKIP_BUILD=1 and OUT (default benchmarks/target/churn-profile), as
+# churn.sh. Arguments: ChurnProgram's. Linux x64 only.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+out="${OUT:-$here/target/churn-profile}"
+mkdir -p "$out"
+
+source "$here/build.sh"
+
+version=4.1
+jar="$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
+[[ -f "$jar" ]] || mvn -q dependency:get "-Dartifact=tools.profiler:async-profiler:$version"
+lib="$out/async-profiler"
+mkdir -p "$lib"
+unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
+
+"$java" -Xms1g -Xmx1g -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+  "-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
+  "-javaagent:$agent" "-Dotel.javaagent.extensions=$extension" -Dotel.traces.exporter=none \
+  -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
+  -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@" 2>/dev/null | grep '^RESULT'
+
+# Inclusive share of each frame: a sample counts once for every distinct frame on its stack.
+awk '
+  { n = $NF; $NF = ""; total += n; split($0, f, ";"); delete seen
+    for (i in f) { g = f[i]; sub(/ +$/, "", g); if (!(g in seen)) { seen[g] = 1; inc[g] += n } } }
+  END { for (g in inc) if (g ~ /dev\/blockedtime\/(bootstrap|javaagent)|CompileBroker::compiler_thread_loop/)
+          printf "%6.2f%% %s\n", 100 * inc[g] / total, g
+        printf "%d samples\n", total > "/dev/stderr" }
+' "$out/profile.collapsed" | sort -rn | head -40 | tee "$out/profile.md"
