@@ -258,9 +258,14 @@ public final class BlockedTime {
         if (!s.awaitingExit || s.opQueue != null) {
           return;
         }
-        Registration r = Resources.lookup(queue);
-        if (r == null || r.token != s.waitToken || Ops.delegated(queue, method, s.waitOp)) {
-          return; // another queue's wait, or a deque method whose delegating caller closes it
+        if (queue != s.waitQueue) { // else the wait's own queue: no lookup needed
+          Registration r = Resources.lookup(queue);
+          if (r == null || r.token != s.waitToken) {
+            return; // another queue's wait
+          }
+        }
+        if (Ops.delegated(queue, method, s.waitOp)) {
+          return; // a deque method whose delegating caller closes the wait
         }
         finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));
       } else if (gaveUp && thrown == null && timeout > 0 && unit != null
@@ -490,12 +495,16 @@ public final class BlockedTime {
         s.waitOp = Ops.name(s.opQueue, s.opMethod); // it waited for the lock first
       }
       addRole(s, r, s.waitOp);
+      if (marked) {
+        s.waitQueue = s.opQueue;
+      }
       s.depth = 1;
       return s;
     }
     if (marked) {
       open(s, r, Ops.name(s.opQueue, s.opMethod), now, false, initialState(r));
       addRole(s, r, s.waitOp);
+      s.waitQueue = s.opQueue;
     } else if (r.name.kind == ResourceName.Kind.QUEUE
         && r.role == Registration.LOCK
         && ((flags & LockOps.INTERRUPTIBLE) != 0 || s.lockInOp)) {
@@ -533,6 +542,7 @@ public final class BlockedTime {
       ThreadState s, ResourceName name, String op, long now, boolean standalone, String state) {
     s.open = true;
     s.standalone = standalone;
+    s.waitQueue = null;
     s.startNanos = now;
     s.endNanos = 0;
     s.role = -1;
@@ -590,6 +600,7 @@ public final class BlockedTime {
       AWAITING_EXIT.add(-1);
     }
     s.waitToken = 0;
+    s.waitQueue = null;
     s.open = false;
     s.standalone = false;
     s.depth = 0;

@@ -33,6 +33,11 @@ public final class ThreadState {
   boolean standalone;
   /** The queue (registration token) of an operation's wait, which the operation's exit closes. */
   int waitToken;
+  /**
+   * The queue whose marked call opened the wait (or parked in it again), when there was one: the
+   * operation's exit on that same queue closes the wait without a look in the registry.
+   */
+  Object waitQueue;
   /** The wait's parks are over and it waits for its operation's exit (counted by BlockedTime.opWaitPending). */
   boolean awaitingExit;
   int depth;

@@ -528,7 +528,11 @@ class BlockedTimeTest {
           }
           BlockedTime.opReturned(new ArrayBlockingQueue<>(1), "put", null, false, 0, null);
           assertThat(events).as("another queue's exit").isEmpty();
-          BlockedTime.opReturned(q, "put", null, false, 0, null);
+          ArrayBlockingQueue<Object> registered = new ArrayBlockingQueue<>(1);
+          QueueDriver.register(registered, "ArrayBlockingQueue");
+          BlockedTime.opReturned(registered, "put", null, false, 0, null);
+          assertThat(events).as("another registered queue's exit").isEmpty();
+          BlockedTime.opReturned(q, "put", null, false, 0, null); // its own: no lookup needed
           assertThat(BlockedTime.opWaitPending()).isFalse();
           return null;
         });
