@@ -179,10 +179,14 @@ public final class Frames {
   /** The waiting stack's frames as {@code class.method:line}, without the cache. */
   static List<String> waitingFrames(Stream<StackFrame> frames, int depth) {
     StackFrame[] top = new StackFrame[depth];
-    int n = waitingFrames(frames, top);
+    return lines(top, waitingFrames(frames, top));
+  }
+
+  /** The first {@code n} of {@code frames} as {@code class.method:line}. */
+  static List<String> lines(StackFrame[] frames, int n) {
     List<String> lines = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      lines.add(format(top[i]));
+      lines.add(format(frames[i]));
     }
     return lines;
   }
@@ -215,11 +219,7 @@ public final class Frames {
     }
 
     static StackInfo of(StackFrame[] frames, int n) {
-      List<String> lines = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        lines.add(format(frames[i]));
-      }
-      return of(lines);
+      return of(lines(frames, n));
     }
 
     static StackInfo of(List<String> lines) {

@@ -1,6 +1,5 @@
 package dev.blockedtime.bootstrap;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -62,12 +61,7 @@ public final class StackHashes {
   /** The caller's frames as {@code class.method:line}, without the cache. */
   static List<String> callerFrames(Stream<StackWalker.StackFrame> frames, int depth) {
     StackWalker.StackFrame[] top = new StackWalker.StackFrame[depth];
-    int n = callerFrames(frames, top);
-    List<String> lines = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      lines.add(Frames.format(top[i]));
-    }
-    return lines;
+    return Frames.lines(top, callerFrames(frames, top));
   }
 
   private static int callerFrames(Stream<StackWalker.StackFrame> frames, StackWalker.StackFrame[] top) {

@@ -39,14 +39,14 @@ class StackCacheTest {
 
   @Test
   void framesThatDifferInAnyPartOfTheirMethodOrIndexAreDifferentStacks() {
-    Frame caller = new Frame(String.class, "main", "([Ljava/lang/String;)V", 7, 30);
-    Frame a = new Frame(Integer.class, "run", "(I)V", 4, 10);
+    FakeFrame caller = new FakeFrame(String.class, "main", "([Ljava/lang/String;)V", 7, 30);
+    FakeFrame a = new FakeFrame(Integer.class, "run", "(I)V", 4, 10);
     StackFrame[][] variants = {
       {a, caller},
-      {new Frame(Integer.class, "run", "(J)V", 4, 11), caller}, // an overload: same name and index
-      {new Frame(Integer.class, "run", "(I)V", 5, 12), caller}, // another call in the same method
-      {new Frame(Long.class, "run", "(I)V", 4, 13), caller}, // another class
-      {new Frame(Integer.class, "walk", "(I)V", 4, 14), caller}, // another method
+      {new FakeFrame(Integer.class, "run", "(J)V", 4, 11), caller}, // an overload: same name and index
+      {new FakeFrame(Integer.class, "run", "(I)V", 5, 12), caller}, // another call in the same method
+      {new FakeFrame(Long.class, "run", "(I)V", 4, 13), caller}, // another class
+      {new FakeFrame(Integer.class, "walk", "(I)V", 4, 14), caller}, // another method
     };
     for (StackFrame[] stack : variants) {
       Frames.StackInfo first = StackCache.lookup(stack, 2, 0);
@@ -61,7 +61,7 @@ class StackCacheTest {
 
   @Test
   void aStackIsBuiltAgainAfterItsAge() {
-    StackFrame[] stack = {new Frame(Integer.class, "run", "(I)V", 4, 10)};
+    StackFrame[] stack = {new FakeFrame(Integer.class, "run", "(I)V", 4, 10)};
     Frames.StackInfo first = StackCache.lookup(stack, 1, 0);
     assertThat(StackCache.lookup(stack, 1, StackCache.MAX_AGE_SECONDS * SECOND - 1)).isSameAs(first);
     assertThat(StackCache.lookup(stack, 1, StackCache.MAX_AGE_SECONDS * SECOND)).isNotSameAs(first);
@@ -69,77 +69,11 @@ class StackCacheTest {
 
   @Test
   void aStackWithANativeFrameOrWithoutClassesIsNeverCached() {
-    StackFrame[] nativeFrame = {new Frame(Integer.class, "run", "(I)V", -1, -2)};
+    StackFrame[] nativeFrame = {new FakeFrame(Integer.class, "run", "(I)V", -1, -2)};
     assertThat(StackCache.lookup(nativeFrame, 1, 0)).isNotSameAs(StackCache.lookup(nativeFrame, 1, 0));
     StackFrame[] noClass = {FakeFrame.of("com.acme.App.main:10")};
     Frames.StackInfo first = StackCache.lookup(noClass, 1, 0);
     assertThat(first.text).isEqualTo("com.acme.App.main:10");
     assertThat(StackCache.lookup(noClass, 1, 0)).isNotSameAs(first);
-  }
-
-  /** A frame with everything a walk with class references gives. */
-  private static final class Frame implements StackFrame {
-    private final Class<?> cls;
-    private final String method;
-    private final String descriptor;
-    private final int bci;
-    private final int lineNumber;
-
-    Frame(Class<?> cls, String method, String descriptor, int bci, int lineNumber) {
-      this.cls = cls;
-      this.method = method;
-      this.descriptor = descriptor;
-      this.bci = bci;
-      this.lineNumber = lineNumber;
-    }
-
-    String line() {
-      return cls.getName() + "." + method + ":" + lineNumber;
-    }
-
-    @Override
-    public String getClassName() {
-      return cls.getName();
-    }
-
-    @Override
-    public String getMethodName() {
-      return method;
-    }
-
-    @Override
-    public String getDescriptor() {
-      return descriptor;
-    }
-
-    @Override
-    public Class<?> getDeclaringClass() {
-      return cls;
-    }
-
-    @Override
-    public int getByteCodeIndex() {
-      return bci;
-    }
-
-    @Override
-    public String getFileName() {
-      return null;
-    }
-
-    @Override
-    public int getLineNumber() {
-      return lineNumber;
-    }
-
-    @Override
-    public boolean isNativeMethod() {
-      return bci < 0;
-    }
-
-    @Override
-    public StackTraceElement toStackTraceElement() {
-      return new StackTraceElement(cls.getName(), method, null, lineNumber);
-    }
   }
 }
