@@ -1,5 +1,6 @@
 package dev.blockedtime.bootstrap;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import jdk.internal.vm.annotation.DontInline;
@@ -223,7 +224,6 @@ public final class BlockedTime {
   public static void opLeave(ThreadState s) {
     s.opQueue = null;
     s.opMethod = null;
-    s.opRegistration = null;
   }
 
   /**
@@ -258,11 +258,8 @@ public final class BlockedTime {
         if (!s.awaitingExit || s.opQueue != null) {
           return;
         }
-        if (queue != s.waitQueue) { // else the wait's own queue: no lookup needed
-          Registration r = Resources.lookup(queue);
-          if (r == null || r.token != s.waitToken) {
-            return; // another queue's wait
-          }
+        if (queue != s.waitQueue && !isResource(s, queue, s.waitToken)) {
+          return; // another queue's wait
         }
         if (Ops.delegated(queue, method, s.waitOp)) {
           return; // a deque method whose delegating caller closes the wait
@@ -275,6 +272,26 @@ public final class BlockedTime {
     } catch (Throwable t) {
       failed("op", t);
     }
+  }
+
+  /**
+   * Whether {@code queue} is the resource with registration token {@code token}. The queue this
+   * thread looked up last answers from the thread's cache, without a look in the registry: a
+   * thread's operations mostly go to the same queue, and a rendezvous queue's waits open on its
+   * transferer, so its exit cannot compare the queue with the one the wait opened on. A queue's
+   * token never changes while it lives.
+   */
+  private static boolean isResource(ThreadState s, Object queue, int token) {
+    WeakReference<Object> last = s.lastQueue;
+    if (last == null || !last.refersTo(queue)) {
+      Registration r = Resources.lookup(queue);
+      if (r == null) {
+        return false;
+      }
+      s.lastQueue = new WeakReference<>(queue);
+      s.lastQueueToken = r.token;
+    }
+    return s.lastQueueToken == token;
   }
 
   /**
@@ -318,7 +335,6 @@ public final class BlockedTime {
       String method = s.opMethod;
       s.opQueue = null;
       s.opMethod = null;
-      s.opRegistration = null;
       if (s.open) {
         finish(s, Ops.snake(method), Outcome.of(thrown, gaveUp));
       }
@@ -471,15 +487,8 @@ public final class BlockedTime {
       return null;
     }
     long now = System.nanoTime();
-    boolean marked = false; // this park is the marked call of an operation on the same resource
-    if (s.opQueue != null) {
-      Registration op = s.opRegistration;
-      if (op == null) {
-        op = Resources.lookup(s.opQueue);
-        s.opRegistration = op;
-      }
-      marked = op != null && op.token == r.token;
-    }
+    // this park is the marked call of an operation on the same resource
+    boolean marked = s.opQueue != null && isResource(s, s.opQueue, r.token);
     if (s.open && s.waitToken != r.token) {
       if (!s.awaitingExit || (s.opQueue != null && !marked)) {
         return null; // another resource's park inside an operation that still runs
@@ -625,7 +634,8 @@ public final class BlockedTime {
           }
         }
       }
-      r.record(
+      record(
+          r,
           new WaitEvent(
               name, op, state, outcome, start, duration, stack, first, s.thread,
               s.thread.getName(), threadId(s.thread), true));
@@ -634,6 +644,12 @@ public final class BlockedTime {
     } finally {
       s.busy = false;
     }
+  }
+
+  /** The recording (attributes, the SDK's histogram, a span event): compiled once, on its own. */
+  @DontInline
+  private static void record(Recorder r, WaitEvent e) {
+    r.record(e);
   }
 
   @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
@@ -677,7 +693,8 @@ public final class BlockedTime {
         }
       }
       long start = System.nanoTime() - durationNanos;
-      r.record(
+      record(
+          r,
           new WaitEvent(
               name, operation, state, outcome, start, durationNanos, stack, first, null,
               threadName, threadId, false));

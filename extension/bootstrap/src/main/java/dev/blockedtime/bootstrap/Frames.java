@@ -166,6 +166,7 @@ public final class Frames {
    * indexes, which the walk has at hand: only a stack not found there pays for its line numbers
    * (the JVM builds a {@code StackTraceElement} for each frame), its text and its hash.
    */
+  @DontInline // see BlockedTime#finish
   public static StackInfo waitingStack(int depth) {
     return WALKER.walk(s -> waitingStack(s, depth));
   }

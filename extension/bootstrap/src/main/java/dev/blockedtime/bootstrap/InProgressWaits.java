@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import jdk.internal.vm.annotation.DontInline;
 
 /**
  * The waits in progress right now, for the {@code *.blocked.threads} and {@code *.blocked.oldest}
@@ -37,10 +38,12 @@ public final class InProgressWaits {
     return kind == ResourceName.Kind.QUEUE ? QUEUE_WAITS : LOCK_WAITS;
   }
 
+  @DontInline // a ConcurrentHashMap update: compiled once, not into each wait path (see BlockedTime#finish)
   static void add(ThreadState s, ResourceName.Kind kind) {
     waits(kind).add(s);
   }
 
+  @DontInline
   static void remove(ThreadState s, ResourceName.Kind kind) {
     waits(kind).remove(s);
   }

@@ -2,6 +2,7 @@ package dev.blockedtime.bootstrap;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
+import jdk.internal.vm.annotation.DontInline;
 
 /** Operation names: Java method names in snake_case ({@code tryTransfer} → {@code try_transfer}). */
 final class Ops {
@@ -76,6 +77,7 @@ final class Ops {
    * The operation name of a wait in blocking method {@code method} of {@code queue}: the method's
    * own name, or the name of the deque method that delegated to it.
    */
+  @DontInline // a stack walk for a deque's methods: compiled once, not into BlockedTime's wait path
   static String name(Object queue, String method) {
     String delegator = delegator(queue, method);
     return snake(delegator != null ? delegator : method);

@@ -21,7 +21,6 @@ public final class ThreadState {
   // operation that can park (see WaitCalls), or around a CyclicBarrier's await.
   Object opQueue;
   String opMethod;
-  Registration opRegistration;
   /** Set while an untimed LinkedBlockingDeque operation waits for the deque's lock. */
   boolean lockInOp;
 
@@ -38,6 +37,9 @@ public final class ThreadState {
    * operation's exit on that same queue closes the wait without a look in the registry.
    */
   Object waitQueue;
+  /** The queue this thread looked up last (held weakly), and its token: see BlockedTime.isResource. */
+  java.lang.ref.WeakReference<Object> lastQueue;
+  int lastQueueToken;
   /** The wait's parks are over and it waits for its operation's exit (counted by BlockedTime.opWaitPending). */
   boolean awaitingExit;
   int depth;

@@ -647,6 +647,44 @@ class BlockedTimeTest {
   }
 
   @Test
+  void aRendezvousQueuesExitClosesItsWaitsFromTheThreadsCacheAndNoOtherQueuesExitDoes()
+      throws Exception {
+    // JDK 17's path: the marked call is on the transferer, the exit advice on the queue.
+    SynchronousQueue<Object> q = new SynchronousQueue<>();
+    QueueDriver.register(q, "SynchronousQueue");
+    Object transferer = field(q, SynchronousQueue.class, "transferer");
+    SynchronousQueue<Object> other = new SynchronousQueue<>();
+    QueueDriver.register(other, "SynchronousQueue");
+    Object otherTransferer = field(other, SynchronousQueue.class, "transferer");
+    onNewThread(
+        () -> {
+          for (int round = 0; round < 3; round++) { // the first exit looks the queue up, the others not
+            ThreadState take = BlockedTime.opEnter(transferer, "take");
+            BlockedTime.currentBlocker(transferer);
+            QueueDriver.currentBlockerCleared();
+            BlockedTime.opLeave(take);
+            BlockedTime.opReturned(other, "take", null, false, 0, null);
+            assertThat(events).as("another rendezvous queue's exit, round %d", round).hasSize(round);
+            BlockedTime.opReturned(q, "take", null, false, 0, null);
+            assertThat(events).as("its own exit, round %d", round).hasSize(round + 1);
+          }
+          // now the cache holds q: a wait on the other queue is closed by that queue's exit only
+          ThreadState put = BlockedTime.opEnter(otherTransferer, "put");
+          BlockedTime.currentBlocker(otherTransferer);
+          QueueDriver.currentBlockerCleared();
+          BlockedTime.opLeave(put);
+          BlockedTime.opReturned(q, "put", null, false, 0, null);
+          assertThat(events).as("the cached queue's exit").hasSize(3);
+          BlockedTime.opReturned(other, "put", null, false, 0, null);
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          return null;
+        });
+    assertThat(events).extracting(e -> e.operation).containsExactly("take", "take", "take", "put");
+    assertThat(events).extracting(e -> e.state).containsExactly("empty", "empty", "empty", "full");
+    assertThat(InProgressWaits.size()).isZero();
+  }
+
+  @Test
   void aTimedCallThatGaveUpWithoutParkingIsAWaitOfItsTimeout() throws Exception {
     // JDK 17's SynchronousQueue and LinkedTransferQueue spin and yield before parking: on a
     // saturated machine a timed call can run out of time without a park for the advice to see
