@@ -48,6 +48,7 @@ public final class ChurnProgram {
 
     churn(20_000); // the same code paths, warm
     long heapBefore = usedHeapAfterGc();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     List<long[]> checks = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class ChurnProgram {
       t.join();
     }
     long elapsed = System.nanoTime() - start;
+    long cpu = processCpuNanos() - cpuStart;
     long heapAfter = usedHeapAfterGc();
 
     long expectedSum = (long) items * (items + 1) / 2 * THREADS;
@@ -147,8 +149,9 @@ public final class ChurnProgram {
     }
     System.out.printf(
         java.util.Locale.ROOT,
-        "RESULT churn-program seconds=%.3f exact=true heapBeforeMb=%.1f heapAfterMb=%.1f%n",
+        "RESULT churn-program seconds=%.3f cpuSeconds=%.3f exact=true heapBeforeMb=%.1f heapAfterMb=%.1f%n",
         elapsed / 1e9,
+        cpu / 1e9,
         heapBefore / 1048576.0,
         heapAfter / 1048576.0);
   }
@@ -278,6 +281,16 @@ public final class ChurnProgram {
         l.unlock();
       }
     }
+  }
+
+  /**
+   * The CPU time of the whole JVM (every thread: the program's, the JIT's, the agent's), from the
+   * OS. Less sensitive than the wall time to other work on a shared machine, which delays threads
+   * without using this process's CPU.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static long usedHeapAfterGc() {
