@@ -258,7 +258,7 @@ public final class BlockedTime {
         if (!s.awaitingExit || s.opQueue != null) {
           return;
         }
-        if (queue != s.waitQueue && !isResource(s, queue, s.waitToken)) {
+        if (queue != s.waitQueue && !isResource(s.exitLookup, queue, s.waitToken)) {
           return; // another queue's wait
         }
         if (Ops.delegated(queue, method, s.waitOp)) {
@@ -275,23 +275,23 @@ public final class BlockedTime {
   }
 
   /**
-   * Whether {@code queue} is the resource with registration token {@code token}. The queue this
-   * thread looked up last answers from the thread's cache, without a look in the registry: a
+   * Whether {@code queue} is the resource with registration token {@code token}. The queue that
+   * {@code last} (one of the thread's) saw last answers without a look in the registry: a
    * thread's operations mostly go to the same queue, and a rendezvous queue's waits open on its
    * transferer, so its exit cannot compare the queue with the one the wait opened on. A queue's
    * token never changes while it lives.
    */
-  private static boolean isResource(ThreadState s, Object queue, int token) {
-    WeakReference<Object> last = s.lastQueue;
-    if (last == null || !last.refersTo(queue)) {
+  private static boolean isResource(ThreadState.LastLookup last, Object queue, int token) {
+    WeakReference<Object> q = last.queue;
+    if (q == null || !q.refersTo(queue)) {
       Registration r = Resources.lookup(queue);
       if (r == null) {
         return false;
       }
-      s.lastQueue = new WeakReference<>(queue);
-      s.lastQueueToken = r.token;
+      last.queue = new WeakReference<>(queue);
+      last.token = r.token;
     }
-    return s.lastQueueToken == token;
+    return last.token == token;
   }
 
   /**
@@ -488,7 +488,7 @@ public final class BlockedTime {
     }
     long now = System.nanoTime();
     // this park is the marked call of an operation on the same resource
-    boolean marked = s.opQueue != null && isResource(s, s.opQueue, r.token);
+    boolean marked = s.opQueue != null && isResource(s.opLookup, s.opQueue, r.token);
     if (s.open && s.waitToken != r.token) {
       if (!s.awaitingExit || (s.opQueue != null && !marked)) {
         return null; // another resource's park inside an operation that still runs

@@ -37,9 +37,19 @@ public final class ThreadState {
    * operation's exit on that same queue closes the wait without a look in the registry.
    */
   Object waitQueue;
-  /** The queue this thread looked up last (held weakly), and its token: see BlockedTime.isResource. */
-  java.lang.ref.WeakReference<Object> lastQueue;
-  int lastQueueToken;
+  /**
+   * The queues this thread looked up last, one for its operations' parks and one for their exits
+   * (a rendezvous queue's operation marks its transferer, its exit the queue itself): see
+   * BlockedTime.isResource.
+   */
+  final LastLookup opLookup = new LastLookup();
+  final LastLookup exitLookup = new LastLookup();
+
+  /** A queue, held weakly, and its registration token. */
+  static final class LastLookup {
+    java.lang.ref.WeakReference<Object> queue;
+    int token;
+  }
   /** The wait's parks are over and it waits for its operation's exit (counted by BlockedTime.opWaitPending). */
   boolean awaitingExit;
   int depth;
