@@ -3,8 +3,8 @@
 # type, 8 threads on every lock type, a million short-lived queues and as many locks) under the
 # agent alone and under the agent with the extension, alternating, ROUNDS times each. Prints each
 # run's wall time and the whole JVM's CPU time, their medians and ratios, and writes them to
-# <out>/churn.md. The target is the wall time; the CPU time, which other work on a shared
-# machine disturbs less, shows what the extension's own work costs.
+# <out>/churn.md. The target is the wall time. The CPU time says whether a difference is
+# work this JVM did; the program keeps every CPU busy, so on a host whose speed moves it moves too.
 #
 #   benchmarks/churn.sh                  # 5 rounds, default sizes (about 40 s per run)
 #   ROUNDS=3 benchmarks/churn.sh 20000 100000 1000000   # items, increments, resources churned
@@ -66,5 +66,5 @@ cpu_ratio=$(awk -v e="$mce" -v a="$mca" 'BEGIN {printf "%.3f", e / a}')
   echo
   echo "Median wall time: agent alone ${ma} s, agent + extension ${me} s; extension / agent = **${ratio}** (results exact in every run: the program checks them)."
   echo
-  echo "Median CPU time of the whole JVM: agent alone ${mca} s, agent + extension ${mce} s; extension / agent = **${cpu_ratio}** (less sensitive to other work on the machine than the wall time)."
+  echo "Median CPU time of the whole JVM: agent alone ${mca} s, agent + extension ${mce} s; extension / agent = **${cpu_ratio}** (every thread of the JVM, the JIT's included)."
 } | tee -a "$report"

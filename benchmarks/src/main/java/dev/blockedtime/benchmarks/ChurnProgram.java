@@ -285,8 +285,7 @@ public final class ChurnProgram {
 
   /**
    * The CPU time of the whole JVM (every thread: the program's, the JIT's, the agent's), from the
-   * OS. Less sensitive than the wall time to other work on a shared machine, which delays threads
-   * without using this process's CPU.
+   * OS: whether a difference in wall time is work this JVM did, or waiting for a CPU.
    */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
