@@ -3,7 +3,9 @@
 # type, 8 threads on every lock type, a million short-lived queues and as many locks) under the
 # agent alone and under the agent with the extension, alternating, ROUNDS times each. Prints each
 # run's wall time and the whole JVM's CPU time, their medians and ratios, and writes them to
-# <out>/churn.md. The issue's target is the wall time. The CPU time says whether a difference is
+# <out>/churn.md. It also gives each round's own ratio (its two runs are adjacent), their median,
+# and their mean with a 95% interval: a host whose speed drifts by a third within an hour moves
+# both runs of a round alike, so the rounds' ratios spread less than the runs do. The issue's target is the wall time. The CPU time says whether a difference is
 # work this JVM did; the program keeps every CPU busy, so on a host whose speed moves it moves too.
 #
 #   benchmarks/churn.sh                  # 5 rounds, default sizes (about 40 s per run)
@@ -62,9 +64,28 @@ ratio=$(awk -v e="$me" -v a="$ma" 'BEGIN {printf "%.3f", e / a}')
 mca=$(median "${agent_cpu[@]}")
 mce=$(median "${ext_cpu[@]}")
 cpu_ratio=$(awk -v e="$mce" -v a="$mca" 'BEGIN {printf "%.3f", e / a}')
+declare -a round_ratio
+for ((i = 0; i < rounds; i++)); do
+  round_ratio+=("$(awk -v e="${ext_s[i]}" -v a="${agent_s[i]}" 'BEGIN {printf "%.4f", e / a}')")
+done
+paired_median=$(printf "%.3f" "$(median "${round_ratio[@]}")")
+# mean and the half-width of its 95% interval (Student's t for n-1 degrees of freedom; 2.0 past 30)
+paired_mean=$(printf '%s\n' "${round_ratio[@]}" | awk '
+  {x[NR] = $1; s += $1}
+  END {
+    m = s / NR; for (i = 1; i <= NR; i++) v += (x[i] - m) ^ 2
+    split("12.71 4.30 3.18 2.78 2.57 2.45 2.36 2.31 2.26 2.23 2.20 2.18 2.16 2.14 2.13 2.12 2.11 2.10 2.09 2.09 2.08 2.07 2.07 2.06 2.06 2.06 2.05 2.05 2.05", t, " ")
+    tq = NR - 1 <= 29 ? t[NR - 1] : 2.0
+    if (NR < 2) printf "%.3f (one round: no interval)", m
+    else printf "%.3f ± %.3f", m, tq * sqrt(v / (NR - 1) / NR)
+  }')
 {
   echo
   echo "Median wall time: agent alone ${ma} s, agent + extension ${me} s; extension / agent = **${ratio}** (results exact in every run: the program checks them)."
+  echo
+  echo "Each round's extension / agent: $(printf '%.3f ' "${round_ratio[@]}")"
+  echo
+  echo "Rounds' ratios: median **${paired_median}**, mean with 95% interval **${paired_mean}**."
   echo
   echo "Median CPU time of the whole JVM: agent alone ${mca} s, agent + extension ${mce} s; extension / agent = **${cpu_ratio}** (every thread of the JVM, the JIT's included)."
 } | tee -a "$report"
