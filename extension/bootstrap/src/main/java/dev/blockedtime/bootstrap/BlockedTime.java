@@ -560,8 +560,8 @@ public final class BlockedTime {
     s.waitStartNanos = now;
     s.waitState = state;
     s.waitName = name; // last: publishes the fields above to the gauge collector
-    if (s.rehearsal == null) {
-      InProgressWaits.add(s, name.kind);
+    if (s.rehearsal == null && !InProgressWaits.joined(s, name.kind)) {
+      InProgressWaits.join(s, name.kind);
     }
   }
 
@@ -603,7 +603,6 @@ public final class BlockedTime {
     s.waitName = null;
     s.waitOp = null;
     s.waitState = null;
-    InProgressWaits.remove(s, name.kind);
     if (s.awaitingExit) {
       s.awaitingExit = false;
       AWAITING_EXIT.add(-1);

@@ -60,6 +60,9 @@ public final class ThreadState {
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 
+  /** The in-progress sets this thread is in, a bit per set (see InProgressWaits#join). */
+  byte inProgressSets;
+
   volatile ResourceName waitName;
   volatile String waitOp;
   volatile String waitState;

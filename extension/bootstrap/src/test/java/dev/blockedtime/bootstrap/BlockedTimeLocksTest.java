@@ -76,7 +76,7 @@ class BlockedTimeLocksTest {
       assertThat(e.durationNanos).isGreaterThanOrEqualTo(3_000_000L);
       assertThat(e.stack.text.split("\n")[0]).isEqualTo(endLine);
     });
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -157,7 +157,7 @@ class BlockedTimeLocksTest {
                   () -> {
                     ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(true, true, true));
                     assertThat(s).isNotNull();
-                    inProgress[0] += InProgressWaits.size();
+                    inProgress[0] += InProgressWaits.open();
                     QueueDriver.waitEnd(s, 0);
                   });
               // the warm-up thread is one of the extension's own: after the rehearsal, ignored again

@@ -221,7 +221,7 @@ class BlockedTimeTest {
     assertThat(lines).hasSizeLessThanOrEqualTo(8);
     assertThat(e.stack.hash).isEqualTo(Frames.StackInfo.hash(e.stack.text)).matches("[0-9a-f]{16}");
     assertThat(e.firstOfStack).isTrue();
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -468,7 +468,7 @@ class BlockedTimeTest {
       assertThat(e.durationNanos).isGreaterThanOrEqualTo(5 * MS);
       assertThat(e.stack.text.split("\n")[0]).isEqualTo(run.endLine);
     });
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -540,7 +540,7 @@ class BlockedTimeTest {
     assertThat(events.get(0).operation).isEqualTo("put");
     assertThat(events.get(0).state).isEqualTo("full");
     assertThat(events.get(0).outcome).isEqualTo("ok");
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -681,7 +681,7 @@ class BlockedTimeTest {
         });
     assertThat(events).extracting(e -> e.operation).containsExactly("take", "take", "take", "put");
     assertThat(events).extracting(e -> e.state).containsExactly("empty", "empty", "empty", "full");
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -720,7 +720,7 @@ class BlockedTimeTest {
     assertThat(offer.state).isEqualTo("full");
     assertThat(offer.outcome).isEqualTo("timeout");
     assertThat(offer.durationNanos).isEqualTo(2 * MS);
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -800,7 +800,7 @@ class BlockedTimeTest {
           return null;
         });
     assertThat(events).isEmpty();
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -843,7 +843,7 @@ class BlockedTimeTest {
           return null;
         });
     assertThat(events).singleElement().extracting(e -> e.operation).isEqualTo("take");
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   @Test
@@ -956,7 +956,7 @@ class BlockedTimeTest {
       t.join(10_000);
     }
     assertThat(InProgressWaits.snapshot(ResourceName.Kind.QUEUE, System.nanoTime())).isEmpty();
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
     assertThat(events).hasSize(1);
   }
 
@@ -1019,11 +1019,44 @@ class BlockedTimeTest {
     t.start();
     t.join(10_000);
     assertThat(t.isAlive()).isFalse();
-    assertThat(InProgressWaits.size()).isEqualTo(1);
+    assertThat(InProgressWaits.open()).isEqualTo(1);
+    assertThat(InProgressWaits.holds(t)).isTrue();
     // liveness is checked at most once per sweep interval: the next sweep is due by then
     long nextSweepDue = System.nanoTime() + InProgressWaits.SWEEP_INTERVAL_NANOS;
     assertThat(InProgressWaits.snapshot(ResourceName.Kind.QUEUE, nextSweepDue)).isEmpty();
-    assertThat(InProgressWaits.size()).isZero();
+    assertThat(InProgressWaits.open()).isZero();
+    assertThat(InProgressWaits.holds(t)).isFalse();
+  }
+
+  @Test
+  void aThreadJoinsTheInProgressSetOnceAndLeavesItWhenItDiesThoughNothingCollects() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    Runnable twoWaits =
+        () -> {
+          for (int i = 0; i < 2; i++) {
+            ThreadState op = BlockedTime.opEnter(q, "put");
+            QueueDriver.waitEnd(BlockedTime.waitBegin(notFull(q)), 1);
+            QueueDriver.opExit(op, null, false);
+          }
+        };
+    int before = InProgressWaits.size();
+    Thread first = new Thread(twoWaits, "waits-twice");
+    first.start();
+    first.join(10_000);
+    assertThat(InProgressWaits.size()).isEqualTo(before + 1); // two waits, one member
+    assertThat(InProgressWaits.open()).isZero();
+
+    // threads that wait and die, with no collection to sweep them: the joins sweep
+    int threads = 3 * InProgressWaits.MIN_SWEEP_SIZE;
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(twoWaits, "churned-" + i);
+      t.start();
+      t.join(10_000);
+    }
+    assertThat(events).hasSize(2 * (threads + 1));
+    assertThat(InProgressWaits.size()).isLessThanOrEqualTo(InProgressWaits.MIN_SWEEP_SIZE);
+    assertThat(InProgressWaits.open()).isZero();
   }
 
   private static InProgressWaits.Group group(List<InProgressWaits.Group> groups, String op, String state) {
