@@ -633,11 +633,11 @@ public final class BlockedTime {
           }
         }
       }
+      Thread t = Thread.currentThread(); // finish runs on the waiting thread
       record(
           r,
           new WaitEvent(
-              name, op, state, outcome, start, duration, stack, first, s.thread,
-              s.thread.getName(), threadId(s.thread), true));
+              name, op, state, outcome, start, duration, stack, first, t, t.getName(), threadId(t), true));
     } catch (Throwable t) {
       failed("record", t);
     } finally {

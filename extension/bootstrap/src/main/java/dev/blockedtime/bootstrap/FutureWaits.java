@@ -163,10 +163,11 @@ public final class FutureWaits {
       s.busy = true;
       try {
         StackHashes.Seen stack = StackHashes.futureWaitStack(duration);
+        Thread t = Thread.currentThread(); // end runs on the waiting thread
         r.record(
             new FutureWaitEvent(
-                w.type, w.operation, outcome, w.startNanos, duration, stack, s.thread.getName(),
-                threadId(s.thread), true));
+                w.type, w.operation, outcome, w.startNanos, duration, stack, t.getName(),
+                threadId(t), true));
       } finally {
         s.busy = false;
       }

@@ -18,8 +18,9 @@ import jdk.internal.vm.annotation.DontInline;
  * samples of {@code benchmarks/churn-profile.sh}). The set is bounded by the threads alive that
  * ever waited: dead threads leave it when a collection sweeps (every {@link #SWEEP_INTERVAL_NANOS})
  * and when the set has doubled since the last sweep ({@link #join}), so a JVM that churns threads
- * and never collects does not grow it either. The collector iterates the set (weakly consistent)
- * and reads each thread's volatile wait fields.
+ * and never collects does not grow it either. A member holds its thread weakly (see {@link
+ * ThreadState}), so a dead thread waiting for a sweep keeps neither itself nor its task alive. The
+ * collector iterates the set (weakly consistent) and reads each thread's volatile wait fields.
  */
 public final class InProgressWaits {
   // One set per kind: each gauge callback walks only the waits of its own kind.
@@ -74,7 +75,7 @@ public final class InProgressWaits {
 
   private static void sweepDead(Set<ThreadState> waits) {
     for (ThreadState s : waits) {
-      if (!s.thread.isAlive()) {
+      if (s.dead()) {
         drop(waits, s);
       }
     }
@@ -96,7 +97,8 @@ public final class InProgressWaits {
   public static ResourceName waitingOn(long threadId) {
     for (Set<ThreadState> waits : List.of(LOCK_WAITS, QUEUE_WAITS)) {
       for (ThreadState s : waits) {
-        if (s.thread.getId() == threadId) {
+        Thread t = s.thread();
+        if (t != null && t.getId() == threadId) {
           return s.waitName;
         }
       }
@@ -152,7 +154,7 @@ public final class InProgressWaits {
     Map<ResourceName, Group> byName = new IdentityHashMap<>();
     Group last = null;
     for (ThreadState s : waits) {
-      if (sweep && !s.thread.isAlive()) {
+      if (sweep && s.dead()) {
         drop(waits, s);
         continue;
       }
@@ -192,7 +194,7 @@ public final class InProgressWaits {
   static boolean holds(Thread t) {
     for (Set<ThreadState> waits : List.of(LOCK_WAITS, QUEUE_WAITS)) {
       for (ThreadState s : waits) {
-        if (s.thread == t) {
+        if (s.thread() == t) {
           return true;
         }
       }

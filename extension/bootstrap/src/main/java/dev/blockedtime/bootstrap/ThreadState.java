@@ -9,7 +9,11 @@ package dev.blockedtime.bootstrap;
  * so a reader that sees it non-null sees the start time and operation of that same wait.
  */
 public final class ThreadState {
-  final Thread thread;
+  /**
+   * Held weakly: the in-progress sets keep a thread's state until a sweep finds it dead, and from
+   * JDK 19 a dead thread still references its task (a pool's worker, and through it the pool).
+   */
+  private final java.lang.ref.WeakReference<Thread> thread;
   /** The agent's and this extension's threads are never recorded (but see {@link BlockedTime#rehearse}). */
   boolean ignored;
   /** Set only while the warm-up thread rehearses: its waits go here, and never to the gauges. */
@@ -69,8 +73,19 @@ public final class ThreadState {
   volatile long waitStartNanos;
 
   ThreadState(Thread thread) {
-    this.thread = thread;
+    this.thread = new java.lang.ref.WeakReference<>(thread);
     this.ignored = isAgentThread(thread.getName());
+  }
+
+  /** The thread, or null once it has died and been collected. */
+  Thread thread() {
+    return thread.get();
+  }
+
+  /** Whether the thread has died (and so has no wait in progress). */
+  boolean dead() {
+    Thread t = thread.get();
+    return t == null || !t.isAlive();
   }
 
   static boolean isAgentThread(String name) {

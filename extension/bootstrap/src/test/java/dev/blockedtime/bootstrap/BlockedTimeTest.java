@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.blockedtime.testsupport.QueueDriver;
 import io.opentelemetry.javaagent.blockedtimetest.AgentProbe;
 import java.lang.reflect.Field;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -1057,6 +1058,40 @@ class BlockedTimeTest {
     assertThat(events).hasSize(2 * (threads + 1));
     assertThat(InProgressWaits.size()).isLessThanOrEqualTo(InProgressWaits.MIN_SWEEP_SIZE);
     assertThat(InProgressWaits.open()).isZero();
+  }
+
+  @Test
+  void theInProgressSetKeepsNeitherADeadThreadNorItsTask() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    int before = InProgressWaits.size();
+    WeakReference<?>[] refs = waitOnceAndDie(q);
+    assertThat(InProgressWaits.size()).isEqualTo(before + 1); // a member until a sweep finds it dead
+    events.clear(); // the recorded events name the thread
+    for (int i = 0; i < 100 && (refs[0].get() != null || refs[1].get() != null); i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    // From JDK 19 a dead thread still references its task: holding the thread would hold a pool.
+    assertThat(refs[0].get()).as("the thread").isNull();
+    assertThat(refs[1].get()).as("its task").isNull();
+    assertThat(InProgressWaits.size()).isEqualTo(before + 1);
+  }
+
+  /** Weak references to a thread that waited once and died, and to its task. */
+  private WeakReference<?>[] waitOnceAndDie(ArrayBlockingQueue<Object> q) throws InterruptedException {
+    Runnable task =
+        () -> {
+          ThreadState op = BlockedTime.opEnter(q, "put");
+          QueueDriver.waitEnd(BlockedTime.waitBegin(notFull(q)), 1);
+          QueueDriver.opExit(op, null, false);
+        };
+    Thread t = new Thread(task, "waits-once");
+    t.start();
+    t.join(10_000);
+    assertThat(InProgressWaits.holds(t)).isTrue();
+    assertThat(events).hasSize(1);
+    return new WeakReference<?>[] {new WeakReference<>(t), new WeakReference<>(task)};
   }
 
   private static InProgressWaits.Group group(List<InProgressWaits.Group> groups, String op, String state) {
