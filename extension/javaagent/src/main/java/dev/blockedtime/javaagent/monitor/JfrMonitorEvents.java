@@ -33,8 +33,9 @@ import jdk.jfr.consumer.RecordingStream;
  * {@link #RENEW_AFTER_THREADS} thread starts, and no sooner than {@link #RENEW_NOT_BEFORE_NANOS}
  * after it opened, a stream hands over to a new one, which starts a recording (and a chunk) of
  * its own, and then closes. Every event is recorded once: the new stream takes the events that
- * end from its second flush on, the old one those that end before, and it closes once it has read
- * the recording a second past that instant ({@link #CLOCK_EVENT}).
+ * end from the instant it takes over (see {@link Generation#flushed}), the old one those that end
+ * before, and it closes once it has read the recording a second past that instant ({@link
+ * #CLOCK_EVENT}).
  */
 final class JfrMonitorEvents {
   static final String EVENT = "jdk.JavaMonitorEnter";
@@ -55,6 +56,9 @@ final class JfrMonitorEvents {
   static final String CLOCK_EVENT = "jdk.JavaThreadStatistics";
   /** Flushes after which a stream that handed over closes even if it never saw the clock event. */
   static final int CLOSE_AFTER_FLUSHES = 30;
+
+  // Events of the application's threads dropped because JFR did not name their thread (for tests).
+  private static final java.util.concurrent.atomic.AtomicLong UNNAMED = new java.util.concurrent.atomic.AtomicLong();
 
   private JfrMonitorEvents() {}
 
@@ -114,18 +118,29 @@ final class JfrMonitorEvents {
     Log.once("monitors.renew", "cannot renew the JFR stream; it goes on as it is", t);
   }
 
+  /** Monitor events dropped so far because JFR did not name their thread (for tests). */
+  static long unnamedThreads() {
+    return UNNAMED.get();
+  }
+
   /**
-   * One stream's share of the events, by when they ended: from {@code from} (set at the stream's
-   * second flush, when it follows another) until {@code until} (set when its successor takes
-   * over). Fields are written by one stream's thread and read by the other's.
+   * One stream's share of the events, by when they ended: from {@code from} (set when the stream
+   * takes over, when it follows another) until {@code until} (set when its successor takes over).
+   * The two streams of a handover run on threads of their own; a takeover and their {@link
+   * #accepts} take turns on one lock, so the instant a takeover picks is past every event either
+   * stream has judged.
    */
   static final class Generation {
+    private static final Object HANDOVER = new Object();
+
     private volatile Instant from;
     private volatile Instant until;
     private int flushesBeforeTakeover;
     private int flushesSinceHandover;
     // How far into the recording this stream has read: the end of the last clock event it saw.
     private Instant readUntil = Instant.MIN;
+    // The latest end of any event this stream has judged or read as a clock (under HANDOVER).
+    private Instant seenUntil = Instant.MIN;
     private volatile boolean closed;
     // This stream's successor, once started (touched by this stream's thread only), and the
     // stream this one takes over from.
@@ -170,19 +185,35 @@ final class JfrMonitorEvents {
     }
 
     boolean accepts(RecordedEvent event) {
-      Instant start = from;
-      if (start == null) {
-        return false; // a successor before it takes over: its predecessor still records
+      return accepts(event.getEndTime());
+    }
+
+    /** Whether an event that ended at {@code end} is this stream's to record. */
+    boolean accepts(Instant end) {
+      synchronized (HANDOVER) {
+        seen(end);
+        Instant start = from;
+        if (start == null) {
+          return false; // a successor before it takes over: its predecessor still records
+        }
+        Instant stop = until;
+        return !end.isBefore(start) && (stop == null || end.isBefore(stop));
       }
-      Instant end = event.getEndTime();
-      Instant stop = until;
-      return !end.isBefore(start) && (stop == null || end.isBefore(stop));
     }
 
     /** This stream has read the recording up to {@code end} (a {@link #CLOCK_EVENT}). */
     void readUntil(Instant end) {
-      if (end.isAfter(readUntil)) {
-        readUntil = end;
+      synchronized (HANDOVER) {
+        seen(end);
+        if (end.isAfter(readUntil)) {
+          readUntil = end;
+        }
+      }
+    }
+
+    private void seen(Instant end) {
+      if (end.isAfter(seenUntil)) {
+        seenUntil = end;
       }
     }
 
@@ -193,23 +224,36 @@ final class JfrMonitorEvents {
      * second covers the difference between the wall clock of the handover and the recording's.
      */
     boolean flushed() {
-      // A successor takes over at its second flush, so it has been reading for a whole flush
-      // before the instant it takes its events from: none ends near it unseen.
-      if (from == null && ++flushesBeforeTakeover == 2) {
-        Instant now = Instant.now();
-        from = now;
-        if (predecessor != null) {
-          predecessor.until = now;
-          predecessor = null; // or every generation a JVM ever had would stay reachable
+      synchronized (HANDOVER) {
+        // A successor takes over from its second flush on, once it has read a clock event, so it
+        // reads the recording from before the instant it takes its events from. That instant is
+        // past the events either stream has judged: the successor passed over those it judged
+        // before, and the predecessor may have recorded any it judged (it may read ahead of the
+        // successor, and JFR's clock need not agree with Instant.now()). A later instant only
+        // leaves more to the predecessor, which reads on to a second past it.
+        if (from == null && ++flushesBeforeTakeover >= 2 && readUntil != Instant.MIN) {
+          Instant at = Instant.now();
+          if (predecessor != null && predecessor.seenUntil.isAfter(at)) {
+            at = predecessor.seenUntil;
+          }
+          if (seenUntil.isAfter(at)) {
+            at = seenUntil;
+          }
+          at = at.plusNanos(1);
+          from = at;
+          if (predecessor != null) {
+            predecessor.until = at;
+            predecessor = null; // or every generation a JVM ever had would stay reachable
+          }
         }
+        Instant stop = until;
+        if (stop != null) {
+          flushesSinceHandover++;
+          closed = readUntil.isAfter(stop.plusSeconds(1)) || flushesSinceHandover >= CLOSE_AFTER_FLUSHES;
+          return closed;
+        }
+        return false;
       }
-      Instant stop = until;
-      if (stop != null) {
-        flushesSinceHandover++;
-        closed = readUntil.isAfter(stop.plusSeconds(1)) || flushesSinceHandover >= CLOSE_AFTER_FLUSHES;
-        return closed;
-      }
-      return false;
     }
   }
 
@@ -223,6 +267,9 @@ final class JfrMonitorEvents {
       RecordedClass monitor = event.getClass("monitorClass");
       String threadName = thread != null ? thread.getJavaName() : null;
       String monitorClass = monitor != null ? monitor.getName() : null;
+      if (threadName == null) {
+        UNNAMED.incrementAndGet();
+      }
       if (!MonitorContention.isApplicationWait(threadName, monitorClass, loaderClass(monitor))) {
         return;
       }
