@@ -202,6 +202,11 @@ public final class InProgressWaits {
     return false;
   }
 
+  /** Whether {@code s} is in either set (its thread may have died). */
+  static boolean holds(ThreadState s) {
+    return LOCK_WAITS.contains(s) || QUEUE_WAITS.contains(s);
+  }
+
   /** The threads in the sets, waiting or not. */
   static int size() {
     return QUEUE_WAITS.size() + LOCK_WAITS.size();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedClassLoader;
 import jdk.jfr.consumer.RecordedEvent;
@@ -58,7 +59,7 @@ final class JfrMonitorEvents {
   static final int CLOSE_AFTER_FLUSHES = 30;
 
   // Events of the application's threads dropped because JFR did not name their thread (for tests).
-  private static final java.util.concurrent.atomic.AtomicLong UNNAMED = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong UNNAMED = new AtomicLong();
 
   private JfrMonitorEvents() {}
 

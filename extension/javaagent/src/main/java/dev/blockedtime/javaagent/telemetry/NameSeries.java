@@ -2,6 +2,7 @@ package dev.blockedtime.javaagent.telemetry;
 
 import dev.blockedtime.bootstrap.ResourceName;
 import io.opentelemetry.api.common.Attributes;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -62,7 +63,7 @@ final class NameSeries {
         return; // equal strings that are other instances: the map answers for them
       }
     }
-    Object[] e = java.util.Arrays.copyOf(old, old.length + FIELDS);
+    Object[] e = Arrays.copyOf(old, old.length + FIELDS);
     e[old.length] = op;
     e[old.length + 1] = state;
     e[old.length + 2] = outcome;

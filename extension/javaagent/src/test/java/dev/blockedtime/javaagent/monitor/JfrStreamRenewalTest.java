@@ -59,15 +59,16 @@ class JfrStreamRenewalTest {
 
     // Fresh-clone CI runs recorded 15 of 16 three times: twice while the old stream closed three
     // flushes after the handover, once while a successor took its events from its own
-    // Instant.now() (JfrGenerationTest has both). The enters' times, the handovers' and the events
-    // dropped for want of a thread name, to tell which one went missing if one ever does again.
+    // Instant.now() (JfrGenerationTest has both). The enters' times, the handovers', when each
+    // event was recorded (it arrives about a second after it ended) and the events dropped for
+    // want of a thread name, to tell which one went missing if one ever does again.
     assertThat(first.handovers()).isGreaterThanOrEqualTo(2);
     assertThat(count(recorded, monitor))
         .as(
-            "enters %s, handovers %s, recorded ends %s, unnamed threads %d",
+            "enters %s, handovers %s, recorded at %s, unnamed threads %d",
             rounds,
             first.handoverInstants(),
-            ends(recorded, monitor),
+            recordedAt(recorded, monitor),
             JfrMonitorEvents.unnamedThreads())
         .isEqualTo(contended);
     // Each stream that handed over closes once it has read a second past the handover, seen by
@@ -87,7 +88,7 @@ class JfrStreamRenewalTest {
         .count();
   }
 
-  private static List<Instant> ends(List<WaitEvent> recorded, Object monitor) {
+  private static List<Instant> recordedAt(List<WaitEvent> recorded, Object monitor) {
     return recorded.stream()
         .filter(e -> e.name.name.equals("java.lang.StringBuilder"))
         .filter(e -> e.threadName.equals(threadName(monitor)))
