@@ -12,6 +12,9 @@ import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -28,6 +31,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * the OpenTelemetry SDK that the agent bundles (same version, the extension's bucket boundaries,
  * cached attributes, the root context). Run without an agent ({@code --configs none}): this is the
  * SDK and the clock alone, not the extension. Average time per operation, in nanoseconds.
+ *
+ * <p>The {@code coarse*} and {@code own*} benchmarks price what a design that meets issue #12's
+ * 50 ns per task would have to give up, for the team to decide: a clock that a background thread
+ * advances every millisecond (a volatile read instead of {@code System.nanoTime()}; queued times
+ * to the millisecond, and a thread that wakes a thousand times a second), and the extension's own
+ * bucket counts in place of the SDK's histogram (a bucket search and two atomic adds; the SDK's
+ * views, exemplars and min/max would not apply to it).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,6 +71,65 @@ public class TaskTimingFloorBenchmarks {
     @TearDown(Level.Trial)
     public void tearDown() {
       provider.close();
+    }
+  }
+
+  /** Bucket boundaries of the contract's histograms, in nanoseconds. */
+  static final long[] BOUNDARIES_NANOS = {
+    10_000L, 25_000L, 50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L,
+    10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L,
+    1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L, 30_000_000_000L,
+    60_000_000_000L
+  };
+
+  /** A clock that a background thread advances every millisecond. */
+  @State(Scope.Benchmark)
+  public static class CoarseClock {
+    volatile long nanos = System.nanoTime();
+    volatile boolean running = true;
+    Thread ticker;
+
+    @Setup(Level.Trial)
+    public void start() {
+      ticker =
+          new Thread(
+              () -> {
+                while (running) {
+                  nanos = System.nanoTime();
+                  LockSupport.parkNanos(1_000_000L);
+                }
+              },
+              "coarse-clock");
+      ticker.setDaemon(true);
+      ticker.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      running = false;
+      ticker.join();
+    }
+  }
+
+  /** One series' own histogram: a count per bucket and the sum, each an atomic add. */
+  @State(Scope.Benchmark)
+  public static class OwnHistogram {
+    final AtomicLongArray counts = new AtomicLongArray(BOUNDARIES_NANOS.length + 1);
+    final AtomicLong sumNanos = new AtomicLong();
+
+    void record(long nanos) {
+      int lo = 0;
+      int hi = BOUNDARIES_NANOS.length;
+      while (lo < hi) { // the first boundary at or above the value: explicit buckets' upper bounds
+        int mid = (lo + hi) >>> 1;
+        if (BOUNDARIES_NANOS[mid] < nanos) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      counts.incrementAndGet(lo);
+      sumNanos.addAndGet(nanos);
     }
   }
 
@@ -104,5 +173,26 @@ public class TaskTimingFloorBenchmarks {
     long submitted = System.nanoTime();
     long started = System.nanoTime();
     sdk.histogram.record((started - submitted) / 1e9, sdk.attributes, Context.root());
+  }
+
+  /** The submitter's and the worker's reads of the coarse clock. */
+  @Benchmark
+  public long twoCoarseClockReads(CoarseClock clock) {
+    long submitted = clock.nanos;
+    return clock.nanos - submitted;
+  }
+
+  /** One point of the extension's own bucket counts. */
+  @Benchmark
+  public void ownHistogramPoint(OwnHistogram histogram) {
+    histogram.record(20_000L);
+  }
+
+  /** Both: the floor of one timed task with the coarse clock and the own counts. */
+  @Benchmark
+  public void coarseOwnTaskFloor(CoarseClock clock, OwnHistogram histogram) {
+    long submitted = clock.nanos;
+    long started = clock.nanos;
+    histogram.record(started - submitted);
   }
 }
