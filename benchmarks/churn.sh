@@ -14,7 +14,8 @@
 # Environment: JAVA_HOME picks the JDK; SKIP_BUILD=1 reuses the jars; OUT (default
 # benchmarks/target/churn); EXT_ARGS, extra JVM arguments for the extension's runs only (its
 # settings, e.g. -Dotel.instrumentation.blocked-time.queues.enabled=false, to see what one part
-# costs).
+# costs); NO_EXTENSION=1 runs that configuration without the extension, EXT_ARGS alone (to price
+# something else against the agent alone: a JFR recording, say).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +35,7 @@ report="$out/churn.md"
 {
   echo "# ChurnProgram: agent alone vs agent + blocked-time"
   echo
-  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}; extension's extra JVM arguments: ${EXT_ARGS:-none}"
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}; extension's extra JVM arguments: ${EXT_ARGS:-none}$([[ "${NO_EXTENSION:-0}" == 1 ]] && echo "; **NO_EXTENSION=1: the ext rows ran without the extension, with those arguments alone**")"
   echo
   echo "| round | config | seconds | CPU seconds | heap before (MB) | heap after (MB) |"
   echo "|---|---|---:|---:|---:|---:|"
@@ -45,7 +46,9 @@ for ((r = 1; r <= rounds; r++)); do
   for config in "${order[@]}"; do
     if [[ $config == ext ]]; then
       # shellcheck disable=SC2086 # EXT_ARGS is a list of arguments
-      line=$("$java" "-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-} "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+      ext_opt=("-Dotel.javaagent.extensions=$extension")
+      [[ "${NO_EXTENSION:-0}" == 1 ]] && ext_opt=()
+      line=$("$java" "${ext_opt[@]}" ${EXT_ARGS:-} "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
     else
       line=$("$java" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
     fi
