@@ -33,7 +33,11 @@ common=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none -Dotel.met
 declare -a agent_s ext_s agent_cpu ext_cpu
 report="$out/churn.md"
 {
-  echo "# ChurnProgram: agent alone vs agent + blocked-time"
+  if [[ "${NO_EXTENSION:-0}" == 1 ]]; then
+    echo "# ChurnProgram: agent alone vs agent + EXT_ARGS (no extension; the ext rows and ratios are those)"
+  else
+    echo "# ChurnProgram: agent alone vs agent + blocked-time"
+  fi
   echo
   echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}; extension's extra JVM arguments: ${EXT_ARGS:-none}$([[ "${NO_EXTENSION:-0}" == 1 ]] && echo "; **NO_EXTENSION=1: the ext rows ran without the extension, with those arguments alone**")"
   echo

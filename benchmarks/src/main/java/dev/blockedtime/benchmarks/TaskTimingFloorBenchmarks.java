@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -57,10 +58,7 @@ public class TaskTimingFloorBenchmarks {
               .get("floor")
               .histogramBuilder("jvm.executor.queued.duration")
               .setUnit("s")
-              .setExplicitBucketBoundariesAdvice(
-                  Arrays.asList(
-                      0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                      0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0))
+              .setExplicitBucketBoundariesAdvice(BOUNDARIES)
               .build();
       attributes =
           Attributes.of(
@@ -74,13 +72,15 @@ public class TaskTimingFloorBenchmarks {
     }
   }
 
-  /** Bucket boundaries of the contract's histograms, in nanoseconds. */
-  static final long[] BOUNDARIES_NANOS = {
-    10_000L, 25_000L, 50_000L, 100_000L, 250_000L, 500_000L, 1_000_000L, 2_500_000L, 5_000_000L,
-    10_000_000L, 25_000_000L, 50_000_000L, 100_000_000L, 250_000_000L, 500_000_000L,
-    1_000_000_000L, 2_500_000_000L, 5_000_000_000L, 10_000_000_000L, 30_000_000_000L,
-    60_000_000_000L
-  };
+  /** The extension's bucket boundaries, in seconds (as the contract's histograms advise them). */
+  static final List<Double> BOUNDARIES =
+      Arrays.asList(
+          0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0);
+
+  /** The same, in nanoseconds, for the own bucket counts. */
+  static final long[] BOUNDARIES_NANOS =
+      BOUNDARIES.stream().mapToLong(b -> Math.round(b * 1e9)).toArray();
 
   /** A clock that a background thread advances every millisecond. */
   @State(Scope.Benchmark)
