@@ -9,8 +9,8 @@
 #   benchmarks/churn-compilation.sh                          # default sizes, with the extension
 #   CONFIG=agent benchmarks/churn-compilation.sh 200000 1000000 1000000
 #
-# Environment: JAVA_HOME, SKIP_BUILD=1 and OUT (default benchmarks/target/churn-compilation), as
-# churn.sh. Arguments: ChurnProgram's.
+# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/churn-compilation) and
+# EXT_ARGS (the extension's extra JVM arguments), as churn.sh. Arguments: ChurnProgram's.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +21,8 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-ext=("-Dotel.javaagent.extensions=$extension")
+# shellcheck disable=SC2206 # EXT_ARGS is a list of arguments
+ext=("-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-})
 [[ "${CONFIG:-ext}" == agent ]] && ext=()
 "$java" "${ext[@]}" -Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none \
   -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
@@ -41,3 +42,6 @@ awk -v main="$main" '
   }
   /^<task_done/ { level = "x" }
   END { printf "C2 busy after main: %.1f s\n", total }' "$out/compilation.log"
+# Classes loaded after main: each goes through the agent's matchers, and a burst of them (Flight
+# Recorder's, when the monitor part's stream starts) is work for the JIT as well.
+awk -v main="$main" '{t = substr($1, 2) + 0} t > main + 0 {n++} END {printf "classes loaded after main: %d\n", n}' "$out/classes.log"
