@@ -47,12 +47,18 @@ run() {
     dev.blockedtime.benchmarks.ChurnProgram "${@:3}" > "$out/run.out" 2>/dev/null &
   pid=$!
   : > "$snap"
+  # One awk a second reads every thread's stat (a process per thread would load the CPUs the
+  # program is measured on): "tid (name) state ...", utime and stime the 12th and 13th fields
+  # after the name, which may hold spaces.
   while kill -0 "$pid" 2>/dev/null; do
-    for t in /proc/"$pid"/task/*; do
-      # comm, then utime + stime from stat (fields after the parenthesised name)
-      { read -r name < "$t/comm" && awk -v n="$name" -v id="${t##*/}" \
-        '{sub(/.*\) /, ""); print id "|" n "|" $12 + $13}' "$t/stat"; } 2>/dev/null || true
-    done >> "$snap"
+    # (cat goes on past a thread that ended between the listing and the read; awk would stop)
+    cat /proc/"$pid"/task/*/stat 2>/dev/null | awk '{
+        lp = index($0, "("); rp = match($0, /\) [A-Z] /)
+        if (!lp || !rp) next
+        name = substr($0, lp + 1, rp - lp - 1)
+        split(substr($0, rp + 2), f, " ")
+        print $1 "|" name "|" f[12] + f[13]
+      }' >> "$snap" || true
     sleep 1
   done
   wait "$pid" || true
