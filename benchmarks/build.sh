@@ -12,3 +12,9 @@ agent="$here/target/agent/opentelemetry-javaagent.jar"
 for f in "$extension" "$agent" "$here/target/benchmarks.jar"; do
   [[ -f "$f" ]] || { echo "Missing $f (build failed, or SKIP_BUILD=1 without a previous build)" >&2; exit 1; }
 done
+
+# The JVM every churn script starts: the agent with its exporters off, running ChurnProgram. A
+# script puts its own JVM options before it and the program's arguments after it.
+churn_java=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none
+  -Dotel.metrics.exporter=none -Dotel.logs.exporter=none
+  -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram)

@@ -24,11 +24,10 @@ source "$here/build.sh"
 # shellcheck disable=SC2206 # EXT_ARGS is a list of arguments
 ext=("-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-})
 [[ "${CONFIG:-ext}" == agent ]] && ext=()
-"$java" "${ext[@]}" -Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none \
-  -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
+"$java" "${ext[@]}" \
   -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation "-XX:LogFile=$out/compilation.log" \
   "-Xlog:class+load=info:file=$out/classes.log:uptime" \
-  -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@" 2>/dev/null |
+  "${churn_java[@]}" "$@" 2>/dev/null |
   grep '^RESULT'
 
 main=$(grep -m1 'dev.blockedtime.benchmarks.ChurnProgram ' "$out/classes.log" | sed -E 's/^\[([0-9.]+)s.*/\1/')

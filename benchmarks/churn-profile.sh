@@ -26,11 +26,9 @@ lib="$out/async-profiler"
 mkdir -p "$lib"
 unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
 
-"$java" -Xms1g -Xmx1g -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+"$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   "-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
-  "-javaagent:$agent" "-Dotel.javaagent.extensions=$extension" -Dotel.traces.exporter=none \
-  -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
-  -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@" 2>/dev/null | grep '^RESULT'
+  "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT'
 
 # Inclusive share of each frame: a sample counts once for every distinct frame on its stack.
 awk '

@@ -42,9 +42,7 @@ run() {
   local ext=()
   # shellcheck disable=SC2206 # EXT_ARGS is a list of arguments
   [[ $config == ext ]] && ext=("-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-})
-  "$java" "${ext[@]}" -Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none \
-    -Dotel.metrics.exporter=none -Dotel.logs.exporter=none -cp "$here/target/benchmarks.jar" \
-    dev.blockedtime.benchmarks.ChurnProgram "${@:3}" > "$out/run.out" 2>/dev/null &
+  "$java" "${ext[@]}" "${churn_java[@]}" "${@:3}" > "$out/run.out" 2>/dev/null &
   pid=$!
   : > "$snap"
   # One awk a second reads every thread's stat (a process per thread would load the CPUs the

@@ -27,8 +27,7 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-common=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none
-  -Dotel.logs.exporter=none -cp "$here/target/benchmarks.jar" dev.blockedtime.benchmarks.ChurnProgram "$@")
+common=("${churn_java[@]}" "$@")
 
 declare -a agent_s ext_s agent_cpu ext_cpu
 report="$out/churn.md"
