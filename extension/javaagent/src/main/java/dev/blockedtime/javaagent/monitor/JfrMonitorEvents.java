@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedClassLoader;
 import jdk.jfr.consumer.RecordedEvent;
@@ -57,9 +56,6 @@ final class JfrMonitorEvents {
   static final String CLOCK_EVENT = "jdk.JavaThreadStatistics";
   /** Flushes after which a stream that handed over closes even if it never saw the clock event. */
   static final int CLOSE_AFTER_FLUSHES = 30;
-
-  // Events of the application's threads dropped because JFR did not name their thread (for tests).
-  private static final AtomicLong UNNAMED = new AtomicLong();
 
   private JfrMonitorEvents() {}
 
@@ -117,11 +113,6 @@ final class JfrMonitorEvents {
   // The stream that tried goes on (no second successor is tried): its memory is the only cost.
   private static void cannotRenew(Throwable t) {
     Log.once("monitors.renew", "cannot renew the JFR stream; it goes on as it is", t);
-  }
-
-  /** Monitor events dropped so far because JFR did not name their thread (for tests). */
-  static long unnamedThreads() {
-    return UNNAMED.get();
   }
 
   /**
@@ -268,9 +259,6 @@ final class JfrMonitorEvents {
       RecordedClass monitor = event.getClass("monitorClass");
       String threadName = thread != null ? thread.getJavaName() : null;
       String monitorClass = monitor != null ? monitor.getName() : null;
-      if (threadName == null) {
-        UNNAMED.incrementAndGet();
-      }
       if (!MonitorContention.isApplicationWait(threadName, monitorClass, loaderClass(monitor))) {
         return;
       }
@@ -279,7 +267,7 @@ final class JfrMonitorEvents {
           durationNanos,
           frames(event.getStackTrace(), stackDepth),
           threadName,
-          thread.getJavaThreadId());
+          thread != null ? thread.getJavaThreadId() : ObservedWaits.NO_THREAD_ID);
     } catch (Throwable t) {
       Log.once(
           "monitors.event",

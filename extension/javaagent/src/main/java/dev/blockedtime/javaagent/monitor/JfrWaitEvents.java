@@ -82,11 +82,12 @@ final class JfrWaitEvents {
       boolean timedOut = event.getBoolean("timedOut");
       String outcome = timedOut ? BlockedTime.Outcome.TIMEOUT : BlockedTime.Outcome.OK;
       List<String> caller = ObservedWaits.callerFrames(frames, settings.stackDepth);
-      if (ObservedWaits.isJoin(frames)) {
+      long threadId = thread != null ? thread.getJavaThreadId() : ObservedWaits.NO_THREAD_ID;
+      if (ObservedWaits.isJoin(frames, monitorClass)) {
         if (settings.futures) {
           FutureWaits.recordObserved(
               FutureWaits.THREAD, FutureWaits.JOIN, outcome, durationNanos, caller, threadName,
-              thread.getJavaThreadId());
+              threadId);
         }
       } else if (settings.monitors) {
         BlockedTime.recordObserved(
@@ -97,7 +98,7 @@ final class JfrWaitEvents {
             durationNanos,
             caller,
             threadName,
-            thread.getJavaThreadId());
+            threadId);
       }
     } catch (Throwable t) {
       Log.once(

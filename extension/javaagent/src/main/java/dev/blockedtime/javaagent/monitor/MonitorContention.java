@@ -108,12 +108,18 @@ public final class MonitorContention {
    * extension's classes (by name, or by the agent's class loader, which also covers the libraries
    * the agent bundles). {@code loaderClass} is the class name of the monitor class's loader, null
    * for the boot loader.
+   *
+   * <p>{@code threadName} is null when JFR did not name the thread. JDK 17 loses the thread (and
+   * often the stack) of an event whose thread ended just before a chunk rotation, which every
+   * recording's start or stop causes (a stream's handover too). Such a wait is still the
+   * application's: the agent's threads and ours live as long as the JVM, so every chunk names them.
    */
   static boolean isApplicationWait(String threadName, String monitorClass, String loaderClass) {
-    if (threadName == null || monitorClass == null) {
+    if (monitorClass == null) {
       return false;
     }
-    if (InProgressWaits.isIgnoredThread(threadName) || threadName.startsWith(JFR_THREAD_PREFIX)) {
+    if (threadName != null
+        && (InProgressWaits.isIgnoredThread(threadName) || threadName.startsWith(JFR_THREAD_PREFIX))) {
       return false;
     }
     for (String prefix : AGENT_CLASS_PREFIXES) {

@@ -13,6 +13,8 @@ final class ObservedWaits {
   static final String WAIT = "wait";
   /** {@code jvm.thread.virtual.pinned.reason} when the JDK gives none (before JDK 24). */
   static final String UNKNOWN_REASON = "unknown";
+  /** The thread id of an event whose thread JFR did not name (see {@link MonitorContention#isApplicationWait}). */
+  static final long NO_THREAD_ID = -1;
 
   /** JDK threads that wait on monitors of their own for a living (reference processing). */
   private static final List<String> JDK_THREADS =
@@ -46,14 +48,20 @@ final class ObservedWaits {
    * java.lang.ref} locks): not the application's.
    */
   static boolean isJdkInternal(String threadName, String monitorClass) {
-    return JDK_THREADS.contains(threadName) || monitorClass.startsWith("java.lang.ref.");
+    return (threadName != null && JDK_THREADS.contains(threadName))
+        || monitorClass.startsWith("java.lang.ref.");
   }
 
   /**
    * Whether a {@code jdk.JavaMonitorWait} stack, top frame first as {@code class.method:line},
-   * is {@code Thread.join}: {@code Object.wait} frames, then {@code Thread.join}.
+   * is {@code Thread.join}: {@code Object.wait} frames, then {@code Thread.join}. A wait whose
+   * stack JFR lost (JDK 17, across a chunk rotation) on a {@code java.lang.Thread} is taken for a
+   * join, what nearly every wait on a thread is; on a subclass of it, it stays a monitor wait.
    */
-  static boolean isJoin(List<String> frames) {
+  static boolean isJoin(List<String> frames, String monitorClass) {
+    if (frames.isEmpty()) {
+      return THREAD.equals(monitorClass);
+    }
     for (String f : frames) {
       if (f.startsWith(THREAD + ".join:")) {
         return true;

@@ -21,7 +21,14 @@ class MonitorContentionTest {
     assertThat(MonitorContention.isApplicationWait("blocked-time-jfr", "java.lang.Object", null)).isFalse();
     assertThat(MonitorContention.isApplicationWait("blocked-time-deadlocks", "java.lang.Object", null)).isFalse();
     assertThat(MonitorContention.isApplicationWait("JFR Periodic Tasks", "java.lang.Object", null)).isFalse();
-    assertThat(MonitorContention.isApplicationWait(null, "java.lang.Object", null)).isFalse();
+  }
+
+  /** JDK 17 loses the thread of an event whose thread ended just before a chunk rotation. */
+  @Test
+  void aWaitWhoseThreadJfrLostIsRecordedUnlessItsMonitorIsTheAgents() {
+    assertThat(MonitorContention.isApplicationWait(null, "java.lang.Object", null)).isTrue();
+    assertThat(MonitorContention.isApplicationWait(null, "dev.blockedtime.bootstrap.WeakIdentityTable", null)).isFalse();
+    assertThat(MonitorContention.isApplicationWait(null, "okhttp3.ConnectionPool", AGENT_LOADER)).isFalse();
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ObservedWaitsTest {
+  private static final String THREAD = "java.lang.Thread";
   // jdk.JavaMonitorWait stacks as JFR gives them, top frame first (JDK 25: wait0 under wait)
   static final List<String> JOIN_25 =
       List.of(
@@ -27,11 +28,26 @@ class ObservedWaitsTest {
 
   @Test
   void aWaitOnAThreadUnderThreadJoinIsTheJoin() {
-    assertThat(ObservedWaits.isJoin(JOIN_25)).isTrue();
-    assertThat(ObservedWaits.isJoin(JOIN_17)).isTrue();
-    assertThat(ObservedWaits.isJoin(WAIT)).isFalse();
-    assertThat(ObservedWaits.isJoin(WAIT_IN_APP_JOIN)).isFalse();
-    assertThat(ObservedWaits.isJoin(List.of())).isFalse();
+    assertThat(ObservedWaits.isJoin(JOIN_25, THREAD)).isTrue();
+    assertThat(ObservedWaits.isJoin(JOIN_17, THREAD)).isTrue();
+    assertThat(ObservedWaits.isJoin(WAIT, "com.acme.Mailbox")).isFalse();
+    assertThat(ObservedWaits.isJoin(WAIT, THREAD)).isFalse();
+    assertThat(ObservedWaits.isJoin(WAIT_IN_APP_JOIN, THREAD)).isFalse();
+  }
+
+  /** JDK 17 can lose an event's stack (and thread) across a chunk rotation. */
+  @Test
+  void aWaitWithoutAStackIsAJoinOnlyOnAThread() {
+    assertThat(ObservedWaits.isJoin(List.of(), THREAD)).isTrue();
+    assertThat(ObservedWaits.isJoin(List.of(), "java.lang.Object")).isFalse();
+    assertThat(ObservedWaits.isJoin(List.of(), "com.acme.WorkerThread")).isFalse();
+  }
+
+  @Test
+  void aWaitWhoseThreadJfrLostIsNotTheJdksUnlessItsMonitorIs() {
+    assertThat(ObservedWaits.isJdkInternal(null, "com.acme.Mailbox")).isFalse();
+    assertThat(ObservedWaits.isJdkInternal(null, "java.lang.ref.ReferenceQueue$Lock")).isTrue();
+    assertThat(ObservedWaits.isJdkInternal("Finalizer", "java.lang.Object")).isTrue();
   }
 
   @Test
