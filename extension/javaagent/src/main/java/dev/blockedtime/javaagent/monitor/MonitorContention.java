@@ -39,6 +39,7 @@ public final class MonitorContention {
   };
   // Flight Recorder's own threads exist because of this stream: their contention is our cost.
   private static final String JFR_THREAD_PREFIX = "JFR ";
+  private static final String JFR_CLASS_PREFIX = "jdk.jfr.";
 
   private MonitorContention() {}
 
@@ -112,10 +113,13 @@ public final class MonitorContention {
    * <p>{@code threadName} is null when JFR did not name the thread. JDK 17 loses the thread (and
    * often the stack) of an event whose thread ended just before a chunk rotation, which every
    * recording's start or stop causes (a stream's handover too). Such a wait is still the
-   * application's: the agent's threads and ours live as long as the JVM, so every chunk names them.
+   * application's: the agent's threads live as long as the JVM, so every chunk names them. Our
+   * stream's threads end, each right after closing its stream at a handover, which rotates the
+   * chunk: a thread-less wait on one of Flight Recorder's own monitors may be theirs, so it is left
+   * out.
    */
   static boolean isApplicationWait(String threadName, String monitorClass, String loaderClass) {
-    if (monitorClass == null) {
+    if (monitorClass == null || (threadName == null && monitorClass.startsWith(JFR_CLASS_PREFIX))) {
       return false;
     }
     if (threadName != null

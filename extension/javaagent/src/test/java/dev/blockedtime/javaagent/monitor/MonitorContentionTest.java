@@ -29,6 +29,9 @@ class MonitorContentionTest {
     assertThat(MonitorContention.isApplicationWait(null, "java.lang.Object", null)).isTrue();
     assertThat(MonitorContention.isApplicationWait(null, "dev.blockedtime.bootstrap.WeakIdentityTable", null)).isFalse();
     assertThat(MonitorContention.isApplicationWait(null, "okhttp3.ConnectionPool", AGENT_LOADER)).isFalse();
+    // perhaps our stream's thread, closing its stream at a handover just before it ended
+    assertThat(MonitorContention.isApplicationWait(null, "jdk.jfr.internal.PlatformRecorder", null)).isFalse();
+    assertThat(MonitorContention.isApplicationWait("main", "jdk.jfr.internal.PlatformRecorder", null)).isTrue();
   }
 
   @Test
