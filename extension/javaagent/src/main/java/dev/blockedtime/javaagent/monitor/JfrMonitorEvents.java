@@ -54,8 +54,14 @@ final class JfrMonitorEvents {
    * ended before.
    */
   static final String CLOCK_EVENT = "jdk.JavaThreadStatistics";
-  /** Flushes after which a stream that handed over closes even if it never saw the clock event. */
-  static final int CLOSE_AFTER_FLUSHES = 30;
+  /**
+   * Time after the handover when a stream closes even if it never read a second past it (it never
+   * saw the clock event). By time, not by flushes: every recording started or stopped in the JVM
+   * rotates the chunk, which is a flush too, so another tool that rotates often made a count of
+   * 30 flushes pass in under a second and close a stream that lagged before it had read its last
+   * events (JfrStreamRenewalTest, rotations every 10 ms, on a loaded machine: 161-195 of 200).
+   */
+  static final long CLOSE_AFTER_NANOS = 30_000_000_000L;
 
   private JfrMonitorEvents() {}
 
@@ -90,7 +96,7 @@ final class JfrMonitorEvents {
         try {
           if (gen.flushed()) {
             stream.close(); // handed over: the successor records from here on
-          } else if (gen.successor == null
+          } else if (gen.mayHandOver()
               && System.nanoTime() - openedAt >= renewNotBeforeNanos
               && threads.getTotalStartedThreadCount() - startedAtOpen >= renewAfterThreads) {
             Generation next = gen.next();
@@ -128,7 +134,8 @@ final class JfrMonitorEvents {
     private volatile Instant from;
     private volatile Instant until;
     private int flushesBeforeTakeover;
-    private int flushesSinceHandover;
+    // System.nanoTime() when this stream's successor took over (under HANDOVER).
+    private long handedOverAtNanos;
     // How far into the recording this stream has read: the end of the last clock event it saw.
     private Instant readUntil = Instant.MIN;
     // The latest end of any event this stream has judged or read as a clock (under HANDOVER).
@@ -150,7 +157,7 @@ final class JfrMonitorEvents {
 
     /**
      * How many of this stream and its successors have closed after handing over, so far (for
-     * tests: without the clock event they would close only after {@link #CLOSE_AFTER_FLUSHES}).
+     * tests: without the clock event they would close only {@link #CLOSE_AFTER_NANOS} after).
      */
     int closedAfterHandover() {
       int n = 0;
@@ -167,6 +174,15 @@ final class JfrMonitorEvents {
         at.add(g.from);
       }
       return at;
+    }
+
+    /**
+     * Whether this stream may start a successor: it has taken over (a successor of a stream that
+     * had not would be given an instant before the one its predecessor takes later, and the two
+     * windows around it would overlap) and has no successor yet. Called on this stream's thread.
+     */
+    boolean mayHandOver() {
+      return from != null && successor == null;
     }
 
     /** The successor, which records nothing until its second flush. */
@@ -216,6 +232,11 @@ final class JfrMonitorEvents {
      * second covers the difference between the wall clock of the handover and the recording's.
      */
     boolean flushed() {
+      return flushed(System.nanoTime());
+    }
+
+    /** {@link #flushed()} at {@code nowNanos} on the {@link System#nanoTime()} scale. */
+    boolean flushed(long nowNanos) {
       synchronized (HANDOVER) {
         // A successor takes over from its second flush on, once it has read a clock event, so it
         // reads the recording from before the instant it takes its events from. That instant is
@@ -231,17 +252,23 @@ final class JfrMonitorEvents {
           if (seenUntil.isAfter(at)) {
             at = seenUntil;
           }
+          // Past the predecessor's own instant too: it may lie ahead of the clock (its own
+          // predecessor had read ahead), and the window of the stream before it ends there.
+          if (predecessor != null && predecessor.from != null && predecessor.from.isAfter(at)) {
+            at = predecessor.from;
+          }
           at = at.plusNanos(1);
           from = at;
           if (predecessor != null) {
             predecessor.until = at;
+            predecessor.handedOverAtNanos = nowNanos;
             predecessor = null; // or every generation a JVM ever had would stay reachable
           }
         }
         Instant stop = until;
         if (stop != null) {
-          flushesSinceHandover++;
-          closed = readUntil.isAfter(stop.plusSeconds(1)) || flushesSinceHandover >= CLOSE_AFTER_FLUSHES;
+          closed =
+              readUntil.isAfter(stop.plusSeconds(1)) || nowNanos - handedOverAtNanos >= CLOSE_AFTER_NANOS;
           return closed;
         }
         return false;

@@ -36,17 +36,24 @@ class JfrGenerationTest {
     assertThat(old.flushed()).isTrue();
   }
 
+  /**
+   * Without the clock event a stream closes 30 seconds after the handover, however many flushes
+   * it sees before: another recording's chunk rotations are flushes too.
+   */
   @Test
-  void aStreamThatNeverSeesTheClockEventClosesAfterABoundedNumberOfFlushes() {
+  void aStreamThatNeverSeesTheClockEventClosesThirtySecondsAfterTheHandover() {
     JfrMonitorEvents.Generation old = new JfrMonitorEvents.Generation(Instant.MIN);
     JfrMonitorEvents.Generation successor = old.next();
+    long t0 = System.nanoTime();
     successor.readUntil(Instant.now());
-    successor.flushed();
-    successor.flushed();
-    for (int i = 1; i < JfrMonitorEvents.CLOSE_AFTER_FLUSHES; i++) {
-      assertThat(old.flushed()).isFalse();
+    successor.flushed(t0);
+    successor.flushed(t0);
+    assertThat(old.handovers()).isOne();
+    for (int i = 0; i < 10_000; i++) {
+      assertThat(old.flushed(t0 + i * 1_000_000L)).as("flush %d, %d ms after the handover", i, i).isFalse();
     }
-    assertThat(old.flushed()).isTrue();
+    assertThat(old.flushed(t0 + JfrMonitorEvents.CLOSE_AFTER_NANOS - 1)).isFalse();
+    assertThat(old.flushed(t0 + JfrMonitorEvents.CLOSE_AFTER_NANOS)).isTrue();
   }
 
   /**
@@ -87,12 +94,52 @@ class JfrGenerationTest {
     assertThat(old.accepts(ahead.plusMillis(1))).isFalse();
   }
 
+  /**
+   * Two handovers in a row, the first stream having read ahead of the clock: the third stream
+   * takes its events from past the second's instant, so no event is both the first's and the
+   * third's (with its own clock alone, it took events that the first still recorded).
+   */
+  @Test
+  void everyEventIsOneStreamsAcrossHandoversInARow() {
+    JfrMonitorEvents.Generation first = new JfrMonitorEvents.Generation(Instant.MIN);
+    JfrMonitorEvents.Generation second = first.next();
+    Instant ahead = Instant.now().plusSeconds(5);
+    assertThat(first.accepts(ahead)).isTrue(); // the first stream reads ahead
+    second.readUntil(Instant.now());
+    second.flushed();
+    second.flushed();
+    JfrMonitorEvents.Generation third = second.next();
+    third.readUntil(Instant.now());
+    third.flushed();
+    third.flushed();
+    assertThat(first.handovers()).isEqualTo(2);
+    for (long ms = -6_000; ms <= 1_000; ms += 10) {
+      Instant end = ahead.plusMillis(ms);
+      int owners = (first.accepts(end) ? 1 : 0) + (second.accepts(end) ? 1 : 0) + (third.accepts(end) ? 1 : 0);
+      assertThat(owners).as("streams that record an event ending at %s", end).isOne();
+    }
+  }
+
+  @Test
+  void onlyAStreamThatHasTakenOverMayHandOver() {
+    JfrMonitorEvents.Generation first = new JfrMonitorEvents.Generation(Instant.MIN);
+    assertThat(first.mayHandOver()).isTrue();
+    JfrMonitorEvents.Generation second = first.next();
+    assertThat(first.mayHandOver()).as("it has a successor").isFalse();
+    assertThat(second.mayHandOver()).as("not taken over yet").isFalse();
+    second.readUntil(Instant.now());
+    second.flushed();
+    second.flushed();
+    assertThat(second.mayHandOver()).isTrue();
+  }
+
   @Test
   void aStreamThatDidNotHandOverNeverCloses() {
     JfrMonitorEvents.Generation only = new JfrMonitorEvents.Generation(Instant.MIN);
     only.readUntil(Instant.now().plusSeconds(60));
-    for (int i = 0; i < 2 * JfrMonitorEvents.CLOSE_AFTER_FLUSHES; i++) {
-      assertThat(only.flushed()).isFalse();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      assertThat(only.flushed(t0 + i * JfrMonitorEvents.CLOSE_AFTER_NANOS)).isFalse();
     }
   }
 }

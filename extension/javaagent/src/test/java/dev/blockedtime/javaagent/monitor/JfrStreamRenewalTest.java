@@ -79,7 +79,7 @@ class JfrStreamRenewalTest {
             threadless(StringBuffer.class))
         .isEqualTo(contended);
     // Each stream that handed over closes once it has read a second past the handover, seen by
-    // JFR's own clock event: within seconds, not after the thirty flushes of the fallback.
+    // JFR's own clock event: within seconds, not after the fallback's 30 seconds.
     long deadline = System.nanoTime() + 6_000_000_000L;
     while (first.closedAfterHandover() < first.handovers() && System.nanoTime() < deadline) {
       Thread.sleep(100);
