@@ -35,7 +35,8 @@ import jdk.jfr.consumer.RecordingStream;
  * its own, and then closes. Every event is recorded once: the new stream takes the events that
  * end from the instant it takes over (see {@link Generation#flushed}), the old one those that end
  * before, and it closes once it has read the recording a second past that instant ({@link
- * #CLOCK_EVENT}).
+ * #CLOCK_EVENT}), or {@link #CLOSE_AFTER_NANOS} after it at the latest. A stream hands over only
+ * once it has taken over itself.
  */
 final class JfrMonitorEvents {
   static final String EVENT = "jdk.JavaMonitorEnter";
