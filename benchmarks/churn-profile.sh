@@ -3,12 +3,15 @@
 # async-profiler (CPU samples every millisecond, fetched from Maven Central as
 # tools.profiler:async-profiler), then the share of all samples that each of the extension's
 # methods (and the JIT's compiler threads) holds, inclusive of what it calls. Writes
-# <out>/profile.collapsed (collapsed stacks, for a flame graph) and <out>/profile.md.
+# <out>/profile.collapsed (collapsed stacks, for a flame graph), <out>/profile.md, and the
+# program's RESULT line and the number of samples (milliseconds of CPU) beside them.
 #
 #   benchmarks/churn-profile.sh 200000 1000000 1000000    # a quarter of the default sizes
 #
 # Environment: JAVA_HOME, SKIP_BUILD=1 and OUT (default benchmarks/target/churn-profile), as
-# churn.sh. Arguments: ChurnProgram's. Linux x64 only.
+# churn.sh; BUSY=N runs N busy loops beside the program for as long as it runs, to see what
+# the extension does on a host with less CPU than the program's threads want (default 0).
+# Arguments: ChurnProgram's. Linux x64 only.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,15 +29,23 @@ lib="$out/async-profiler"
 mkdir -p "$lib"
 unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
 
+busy=()
+trap 'kill "${busy[@]}" 2>/dev/null || true' EXIT
+for ((i = 0; i < ${BUSY:-0}; i++)); do
+  (while :; do :; done) &
+  busy+=($!)
+done
+
 "$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   "-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
-  "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT'
+  "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT' | tee "$out/result.txt"
+kill "${busy[@]}" 2>/dev/null || true
 
 # Inclusive share of each frame: a sample counts once for every distinct frame on its stack.
-awk '
+awk -v samples="$out/samples.txt" '
   { n = $NF; $NF = ""; total += n; split($0, f, ";"); delete seen
     for (i in f) { g = f[i]; sub(/ +$/, "", g); if (!(g in seen)) { seen[g] = 1; inc[g] += n } } }
   END { for (g in inc) if (g ~ /dev\/blockedtime\/(bootstrap|javaagent)|CompileBroker::compiler_thread_loop/)
           printf "%6.2f%% %s\n", 100 * inc[g] / total, g
-        printf "%d samples\n", total > "/dev/stderr" }
+        printf "%d samples\n", total > "/dev/stderr"; printf "%d samples\n", total > samples }
 ' "$out/profile.collapsed" | sort -rn | head -40 | tee "$out/profile.md"
