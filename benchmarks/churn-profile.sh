@@ -29,17 +29,9 @@ lib="$out/async-profiler"
 mkdir -p "$lib"
 unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
 
-busy=()
-trap 'kill "${busy[@]}" 2>/dev/null || true' EXIT
-for ((i = 0; i < ${BUSY:-0}; i++)); do
-  (while :; do :; done) &
-  busy+=($!)
-done
-
-"$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+"$root/scripts/with-busy-loops.sh" "${BUSY:-0}" "$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   "-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
   "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT' | tee "$out/result.txt"
-kill "${busy[@]}" 2>/dev/null || true
 
 # Inclusive share of each frame: a sample counts once for every distinct frame on its stack.
 awk -v samples="$out/samples.txt" '

@@ -60,7 +60,7 @@ final class JfrMonitorEvents {
    * saw the clock event). By time, not by flushes: every recording started or stopped in the JVM
    * rotates the chunk, which is a flush too, so another tool that rotates often made a count of
    * 30 flushes pass in under a second and close a stream that lagged before it had read its last
-   * events (JfrStreamRenewalTest, rotations every 10 ms, on a loaded machine: 161-195 of 200).
+   * events (JfrStreamRenewalTest, rotations every 10 ms, beside two busy loops).
    */
   static final long CLOSE_AFTER_NANOS = 30_000_000_000L;
 
