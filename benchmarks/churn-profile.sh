@@ -22,15 +22,10 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-version=4.1
-jar="$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
-[[ -f "$jar" ]] || mvn -q dependency:get "-Dartifact=tools.profiler:async-profiler:$version"
-lib="$out/async-profiler"
-mkdir -p "$lib"
-unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
+source "$here/async-profiler.sh"
 
 "$root/scripts/with-busy-loops.sh" "${BUSY:-0}" "$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-  "-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
+  "-agentpath:$profiler_lib=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
   "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT' | tee "$out/result.txt"
 
 # Inclusive share of each frame: a sample counts once for every distinct frame on its stack.

@@ -22,12 +22,7 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-version=4.1
-jar="$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar"
-[[ -f "$jar" ]] || mvn -q dependency:get "-Dartifact=tools.profiler:async-profiler:$version"
-lib="$out/async-profiler"
-mkdir -p "$lib"
-unzip -q -o "$jar" linux-x64/libasyncProfiler.so -d "$lib"
+source "$here/async-profiler.sh"
 
 # The configurations: run.sh's --configs (default agent,ext), taken out of the arguments so that
 # each runs on its own and writes its own profile.
@@ -43,7 +38,7 @@ done
 
 IFS=, read -r -a each <<< "$configs"
 for config in "${each[@]}"; do
-  profiler="-agentpath:$lib/linux-x64/libasyncProfiler.so=start,event=cpu,interval=200us,file=$out/$config.collapsed,collapsed"
+  profiler="-agentpath:$profiler_lib=start,event=cpu,interval=200us,file=$out/$config.collapsed,collapsed"
   SKIP_BUILD=1 "$here/run.sh" --out "$out/run-$config" --configs "$config" --forks 1 \
     --jvm-args "-Xms1g -Xmx1g -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $profiler" \
     "${args[@]}" | awk '/^\| [A-Za-z]+\.[A-Za-z]/ && !seen[$2]++' | tee "$out/$config.score"
