@@ -509,6 +509,7 @@ public final class CompareRunner {
       md.append(" |\n");
     }
 
+    appendRoundsTable(md, cells, configs);
     appendCpuTable(md, cells, configs);
 
     md.append("\nPer-fork means (").append(unit).append("), in run order within each configuration,"
@@ -565,6 +566,93 @@ public final class CompareRunner {
     Path file = dir.resolve("every-park-and-monitor-enter.jfc");
     Files.writeString(file, jfc.toString());
     return file;
+  }
+
+  /**
+   * Each configuration against the agent alone, round by round: a round runs one fork of every
+   * configuration, one after the other, so a host whose speed moves between phases (on this
+   * machine cross-core benchmarks run at one speed for minutes, then at half of it) moves both
+   * forks of a round alike, and the rounds' ratios spread less than the forks do. Only with 2
+   * forks or more.
+   */
+  private static void appendRoundsTable(
+      StringBuilder md, Map<String, Map<String, Cell>> cells, List<Config> configs) {
+    Config agentConfig = find(configs, "agent");
+    List<Config> others = new ArrayList<>();
+    for (Config c : configs) {
+      if (agentConfig != null && !c.key().equals("agent") && !c.key().equals("none")) {
+        others.add(c);
+      }
+    }
+    boolean any =
+        cells.values().stream().anyMatch(row -> row.get("agent") != null && row.get("agent").forkScores.size() >= 2);
+    if (others.isEmpty() || !any) {
+      return;
+    }
+    md.append("\nRound by round (a round is one fork of each configuration, adjacent in time): each"
+        + " round's ratio to the agent alone's fork, then the rounds' median and mean with its 95%"
+        + " interval (Student's t):\n\n| benchmark");
+    others.forEach(c -> md.append(" | ").append(c.key()).append(" / agent, rounds | median | mean"));
+    md.append(" |\n|---");
+    others.forEach(c -> md.append("|---|---:|---:"));
+    md.append("|\n");
+    for (Map.Entry<String, Map<String, Cell>> entry : cells.entrySet()) {
+      Map<String, Cell> row = entry.getValue();
+      md.append("| ").append(shortName(entry.getKey()));
+      for (Config c : others) {
+        List<Double> ratios = roundRatios(row.get(c.key()).forkScores, row.get("agent").forkScores);
+        List<String> shown = new ArrayList<>();
+        ratios.forEach(r -> shown.add(String.format(Locale.ROOT, "%.3f", r)));
+        md.append(" | ").append(String.join(" ", shown))
+            .append(" | ").append(ratios.isEmpty() ? "–" : String.format(Locale.ROOT, "%.3f", median(ratios)))
+            .append(" | ").append(meanWithInterval(ratios));
+      }
+      md.append(" |\n");
+    }
+  }
+
+  /** {@code a[i] / b[i]} for each round both have. */
+  static List<Double> roundRatios(List<Double> a, List<Double> b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      if (b.get(i) != 0) {
+        ratios.add(a.get(i) / b.get(i));
+      }
+    }
+    return ratios;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  // Student's t, two-sided 95%, for 1..29 degrees of freedom (2.0 beyond): as churn.sh
+  private static final double[] T95 = {
+    12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
+    2.12, 2.11, 2.10, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05
+  };
+
+  /** "mean ± half-width of its 95% interval", or the mean alone for one value. */
+  static String meanWithInterval(List<Double> values) {
+    int n = values.size();
+    if (n == 0) {
+      return "–";
+    }
+    double mean = values.stream().mapToDouble(Double::doubleValue).sum() / n;
+    if (n < 2) {
+      return String.format(Locale.ROOT, "%.3f", mean);
+    }
+    double var = 0;
+    for (double v : values) {
+      var += (v - mean) * (v - mean);
+    }
+    double t = n - 1 <= T95.length ? T95[n - 2] : 2.0;
+    double half = t * Math.sqrt(var / (n - 1) / n);
+    String mark = Math.abs(mean - 1) > half ? " *" : "";
+    return String.format(Locale.ROOT, "%.3f ± %.3f%s", mean, half, mark);
   }
 
   /** With {@code --cpu}: CPU time per operation per configuration, and each against the agent's. */
