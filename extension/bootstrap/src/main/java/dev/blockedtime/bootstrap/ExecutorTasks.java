@@ -463,15 +463,18 @@ public final class ExecutorTasks {
       if (task == null || t == null) {
         return;
       }
-      if (task.getClass() == SCHEDULED_TASK) {
-        scheduledTaskStarting(t, executor, task);
-        return;
-      }
       ExecutorRecord r = cachedRecordOf(executor);
       if (r == null) {
         return; // not timed: the JDK's or the agent's, or built before the agent
       }
+      // The clock before the task: the submitter built the task on the other core, and the clock
+      // read (an ordered TSC read) would wait for the miss on its header (see
+      // startedFromForkJoinRing).
       long now = System.nanoTime();
+      if (task.getClass() == SCHEDULED_TASK) {
+        scheduledTaskStarting(t, r, task, now);
+        return;
+      }
       TaskRing ring = r.ring();
       if (ring != null && startedFromRing(r, ring, task, now)) {
         return;
@@ -488,16 +491,11 @@ public final class ExecutorTasks {
   }
 
   /**
-   * A scheduled pool's task: its due time is in the task; its first run may have a context. The
-   * pool's record comes first: a pool that is not timed (the agent's metric reader runs on one)
-   * has no entries ({@link #scheduled} puts none), so its tasks stop there.
+   * A scheduled pool's task: its due time is in the task; its first run may have a context. Only
+   * a timed pool's tasks come here: one that is not (the agent's metric reader runs on one) has no
+   * entries ({@link #scheduled} puts none), and its tasks stop at its record.
    */
-  private static void scheduledTaskStarting(QueuedTasks t, Object executor, Object task) {
-    ExecutorRecord r = recordOf(executor);
-    if (r == null) {
-      return;
-    }
-    long now = System.nanoTime();
+  private static void scheduledTaskStarting(QueuedTasks t, ExecutorRecord r, Object task, long now) {
     long due = (long) DUE_TIME.getVolatile(task);
     QueuedTasks.Entry e = t.take(task);
     if (!((Future<?>) task).isDone()) { // cancelled but left in the queue: it will not run
