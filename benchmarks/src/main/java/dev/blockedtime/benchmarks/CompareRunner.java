@@ -623,36 +623,28 @@ public final class CompareRunner {
   }
 
   static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return statistics(values).getPercentile(50);
   }
 
-  // Student's t, two-sided 95%, for 1..29 degrees of freedom (2.0 beyond): as churn.sh
-  private static final double[] T95 = {
-    12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13,
-    2.12, 2.11, 2.10, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05
-  };
-
-  /** "mean ± half-width of its 95% interval", or the mean alone for one value. */
+  /** "mean ± half-width of its 95% interval" (Student's t, JMH's), the mean alone below 3 values. */
   static String meanWithInterval(List<Double> values) {
-    int n = values.size();
-    if (n == 0) {
+    if (values.isEmpty()) {
       return "–";
     }
-    double mean = values.stream().mapToDouble(Double::doubleValue).sum() / n;
-    if (n < 2) {
+    ListStatistics stats = statistics(values);
+    double mean = stats.getMean();
+    double half = stats.getMeanErrorAt(0.95);
+    if (Double.isNaN(half)) {
       return String.format(Locale.ROOT, "%.3f", mean);
     }
-    double var = 0;
-    for (double v : values) {
-      var += (v - mean) * (v - mean);
-    }
-    double t = n - 1 <= T95.length ? T95[n - 2] : 2.0;
-    double half = t * Math.sqrt(var / (n - 1) / n);
     String mark = Math.abs(mean - 1) > half ? " *" : "";
     return String.format(Locale.ROOT, "%.3f ± %.3f%s", mean, half, mark);
+  }
+
+  private static ListStatistics statistics(List<Double> values) {
+    ListStatistics stats = new ListStatistics();
+    values.forEach(stats::addValue);
+    return stats;
   }
 
   /** With {@code --cpu}: CPU time per operation per configuration, and each against the agent's. */
