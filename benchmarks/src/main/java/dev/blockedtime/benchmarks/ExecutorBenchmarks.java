@@ -1,5 +1,6 @@
 package dev.blockedtime.benchmarks;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,6 +32,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *       unbounded {@code LinkedBlockingQueue} (what {@code Executors.newFixedThreadPool(1)} builds).
  *   <li>{@code fjpSubmitRun}: {@code ForkJoinPool.execute(Runnable)} from outside the pool, on a
  *       {@code ForkJoinPool(1)}: external submissions.
+ *   <li>{@code fjpInternalAsync}: {@code CompletableFuture.runAsync(r, pool)} called by a task
+ *       running in that {@code ForkJoinPool(1)}: internal submissions, which are not timed. Each
+ *       invocation submits one external task that submits the batch; only the batch is counted.
+ *       This is the cost of an untimed task of the JDK's (an {@code *Async} stage started inside
+ *       the pool) in a pool that also takes external submissions.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -44,11 +50,18 @@ public class ExecutorBenchmarks {
     int submitted;
     ThreadPoolExecutor tpe;
     ForkJoinPool fjp;
+    Runnable fanOut;
 
     @Setup(Level.Trial)
     public void setup() {
       tpe = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
       fjp = new ForkJoinPool(1);
+      fanOut =
+          () -> {
+            for (int i = 0; i < BATCH; i++) {
+              CompletableFuture.runAsync(() -> ran.incrementAndGet(), fjp);
+            }
+          };
     }
 
     @TearDown(Level.Trial)
@@ -68,6 +81,18 @@ public class ExecutorBenchmarks {
   @OperationsPerInvocation(BATCH)
   public int fjpSubmitRun(Pools p) {
     return submitAndAwait(p.fjp, p.ran, p);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public int fjpInternalAsync(Pools p) {
+    p.fjp.execute(p.fanOut);
+    p.submitted += BATCH;
+    int n;
+    while ((n = p.ran.get()) < p.submitted - BATCH) {
+      Thread.onSpinWait();
+    }
+    return n;
   }
 
   /**
