@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * an application's {@code ForkJoinTask} submitted from outside pays an identity hash and the table
  * instead, and a global counter. Tasks that a fork/join pool's own workers fork pay a few class
  * compares and one read of that counter when they run, and a table lookup only while such
- * submissions wait in some pool.
+ * submissions wait in some pool; the JDK's wrappers that they submit to it read their tag
+ * ({@link #carriesItsSlot}), or search the ring when the application holds them.
  *
  * <p>Every method here catches everything: advice must never throw into the application.
  */
@@ -94,9 +95,19 @@ public final class ExecutorTasks {
       jdkClass("java.util.concurrent.ForkJoinTask$AdaptedCallable");
   private static final Class<?> ADAPTED_INTERRUPTIBLE_CALLABLE =
       jdkClass("java.util.concurrent.ForkJoinTask$AdaptedInterruptibleCallable");
+  private static final Class<?> ADAPTED_INTERRUPTIBLE_RUNNABLE =
+      jdkClass("java.util.concurrent.ForkJoinTask$AdaptedInterruptibleRunnable");
   private static final Class<?> ASYNC_SUPPLY =
       jdkClass("java.util.concurrent.CompletableFuture$AsyncSupply");
   private static final Class<?> ASYNC_RUN = jdkClass("java.util.concurrent.CompletableFuture$AsyncRun");
+
+  // ForkJoinTask.status, whose low 16 bits are the task's tag: the JDK never tags the wrappers the
+  // application never holds (execute's, and CompletableFuture's *Async), so such a wrapper that
+  // went to its pool's ring carries its slot there as its tag (slot + 1; 0: never in a ring, an
+  // internal submission, which the worker then does not look for). Null where it cannot be
+  // reached: those wrappers are then looked for as the others are.
+  private static final VarHandle TASK_STATUS = forkJoinTaskStatus();
+  private static final int TAG_BITS = 0xffff;
 
   static {
     MethodHandle before = null;
@@ -128,6 +139,15 @@ public final class ExecutorTasks {
 
   private ExecutorTasks() {}
 
+  private static VarHandle forkJoinTaskStatus() {
+    try {
+      return MethodHandles.privateLookupIn(ForkJoinTask.class, MethodHandles.lookup())
+          .findVarHandle(ForkJoinTask.class, "status", int.class);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
   private static Class<?> jdkClass(String name) {
     try {
       return Class.forName(name, false, null);
@@ -142,9 +162,18 @@ public final class ExecutorTasks {
         || c == ASYNC_SUPPLY
         || c == ADAPTED_CALLABLE
         || c == ADAPTED_INTERRUPTIBLE_CALLABLE
+        || c == ADAPTED_INTERRUPTIBLE_RUNNABLE
         || c == ADAPTED_RUNNABLE
         || c == ADAPTED_RUNNABLE_ACTION
         || c == ASYNC_RUN;
+  }
+
+  /**
+   * Whether a submission wrapper of class {@code c} carries its ring slot in its tag: one the
+   * application never holds (those {@code submit} and {@code adapt} return are its to tag).
+   */
+  static boolean carriesItsSlot(Class<?> c) {
+    return TASK_STATUS != null && (c == RUNNABLE_EXECUTE_ACTION || c == ASYNC_SUPPLY || c == ASYNC_RUN);
   }
 
   /**
@@ -303,11 +332,18 @@ public final class ExecutorTasks {
       }
       long now = System.nanoTime();
       Object context = rec.currentContext();
+      Class<?> cls = task.getClass();
       TaskRing ring =
-          r.kind == ExecutorRecord.THREAD_POOL || isSubmissionWrapper(task.getClass())
+          r.kind == ExecutorRecord.THREAD_POOL || isSubmissionWrapper(cls)
               ? r.ringForSubmission()
               : null;
-      if (ring != null && ring.put(task, now, context)) {
+      int slot = ring == null ? -1 : ring.put(task, now, context);
+      if (slot >= 0) {
+        if (r.kind == ExecutorRecord.FORK_JOIN && carriesItsSlot(cls)) {
+          // A plain write: no other thread holds the task before the pool publishes it.
+          int status = (int) TASK_STATUS.get(task);
+          TASK_STATUS.set(task, (status & ~TAG_BITS) | (slot + 1));
+        }
         return;
       }
       tasks.put(task, r, now, context);
@@ -512,7 +548,8 @@ public final class ExecutorTasks {
    */
   public static void forkJoinStarting(ForkJoinTask<?> task) {
     try {
-      if (isSubmissionWrapper(task.getClass()) && recorder != null && startedFromForkJoinRing(task)) {
+      Class<?> cls = task.getClass();
+      if (isSubmissionWrapper(cls) && recorder != null && startedFromForkJoinRing(task, cls)) {
         return;
       }
       if (FORK_JOIN_QUEUED.get() == 0 || recorder == null) {
@@ -533,7 +570,12 @@ public final class ExecutorTasks {
   }
 
   /** A JDK wrapper starting: takes its entry from its pool's ring and records it, if it is there. */
-  private static boolean startedFromForkJoinRing(ForkJoinTask<?> task) {
+  private static boolean startedFromForkJoinRing(ForkJoinTask<?> task, Class<?> cls) {
+    boolean carriesItsSlot = carriesItsSlot(cls);
+    int tag = carriesItsSlot ? task.getForkJoinTaskTag() & TAG_BITS : 0;
+    if (carriesItsSlot && tag == 0) {
+      return false; // submitted from inside its pool: never timed, not looked for
+    }
     Thread t = Thread.currentThread();
     ExecutorRecord r =
         t instanceof ForkJoinWorkerThread
@@ -547,12 +589,17 @@ public final class ExecutorTasks {
     // before it to complete, and the slot, written by the submitter on the other core, is the one
     // that misses. Read after the claim, it took a quarter of the worker's time (jmh-profile-fjp).
     long now = System.nanoTime();
-    int slot = ring.claimNear(task);
-    if (slot < 0) {
-      slot = ring.claimAnywhere(task);
+    int slot;
+    if (carriesItsSlot) {
+      slot = ring.claimAt(tag - 1, task); // not there: this thread runs another pool's task
+    } else {
+      slot = ring.claimNear(task);
       if (slot < 0) {
-        return false;
+        slot = ring.claimAnywhere(task);
       }
+    }
+    if (slot < 0) {
+      return false;
     }
     long stamp = ring.stamp(slot);
     Object context = ring.context(slot);

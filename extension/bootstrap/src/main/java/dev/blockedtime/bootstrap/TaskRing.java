@@ -21,7 +21,8 @@ import java.lang.invoke.VarHandle;
  * caller then uses the table), writes the stamp and context, and publishes the task with a release
  * store, before the pool's queue publishes the task to a worker. A worker claims the slot holding
  * its task with a CAS, reads it and frees it. It looks {@value #NEAR} slots from {@code head} (a
- * hint that workers move, racily: a wrong one only makes the search longer), then the whole ring.
+ * hint that workers move, racily: a wrong one only makes the search longer), then the whole ring;
+ * a task that carries its slot ({@link #claimAt}) is looked for there alone.
  */
 final class TaskRing {
   static final int SIZE = 256;
@@ -58,18 +59,35 @@ final class TaskRing {
   @SuppressWarnings("unused")
   private long r1, r2, r3, r4, r5, r6, r7;
 
-  /** Records that {@code task} was submitted at {@code stamp}; false when its slot is taken. */
-  boolean put(Object task, long stamp, Object context) {
+  /**
+   * Records that {@code task} was submitted at {@code stamp}: returns its slot, or -1 when that
+   * slot is taken.
+   */
+  int put(Object task, long stamp, Object context) {
     int i = (int) ((long) TAIL.getAndAdd(this, 1L)) & MASK;
     if (tasks[i] != null || !SLOTS.compareAndSet(tasks, i, (Object) null, CLAIMED)) {
-      return false;
+      return -1;
     }
     stamps[i] = stamp;
     if (context != null) {
       contexts[i] = context; // left null otherwise: a line the worker need not fetch
     }
     SLOTS.setRelease(tasks, i, task);
-    return true;
+    return i;
+  }
+
+  /**
+   * Claims {@code slot} if it holds {@code task} (a task that carries its slot, as {@link #put}
+   * returned it): returns it, or -1. Moves the head hint as {@link #claimNear} does, for the tasks
+   * of the same pool that are looked for.
+   */
+  int claimAt(int slot, Object task) {
+    int i = slot & MASK;
+    if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
+      head = i + 1;
+      return i;
+    }
+    return -1;
   }
 
   /**
@@ -107,7 +125,7 @@ final class TaskRing {
     return contexts[slot];
   }
 
-  /** Frees a slot that {@link #claimNear} or {@link #claimAnywhere} returned. */
+  /** Frees a slot that {@link #claimAt}, {@link #claimNear} or {@link #claimAnywhere} returned. */
   void free(int slot) {
     if (contexts[slot] != null) {
       contexts[slot] = null;

@@ -308,6 +308,47 @@ class ExecutorTasksTest {
   }
 
   /**
+   * A wrapper the application never holds ({@code execute}'s) carries its ring slot in its tag: a
+   * worker takes its entry from that slot. One submitted from inside the pool was never stamped,
+   * and its worker does not look for it: an entry for it in the ring stays there (the test puts
+   * one by hand, which no submitter does).
+   */
+  @Test
+  void aWrapperTheApplicationNeverHoldsCarriesItsSlotAndAnUnstampedOneIsNotLookedFor()
+      throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(1);
+    ExecutorTasks.built(pool, Resources.siteId("ForkJoinPool", "Test.forkJoinSlot:1"));
+    startTasksUntilTheRing(pool);
+    ForkJoinTask<?> external = runnableExecuteAction();
+    assertThat(ExecutorTasks.carriesItsSlot(external.getClass())).isTrue();
+    assertThat(ExecutorTasks.carriesItsSlot(ForkJoinTask.adapt(() -> {}).getClass())).isFalse();
+    int before = POINTS.size();
+    ExecutorTasks.submitted(pool, external);
+    assertThat(external.getForkJoinTaskTag()).isPositive();
+    pool.submit(() -> ExecutorTasks.forkJoinStarting(external)).get(); // on the pool's worker
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(POINTS.get(before).name.name).isEqualTo("Test.forkJoinSlot:1");
+
+    ForkJoinTask<?> internal = runnableExecuteAction();
+    TaskRing ring = ExecutorTasks.recordOf(pool).ring();
+    assertThat(ring.put(internal, System.nanoTime(), null)).isNotNegative();
+    pool.submit(() -> ExecutorTasks.forkJoinStarting(internal)).get();
+    assertThat(POINTS.size()).isEqualTo(before + 1);
+    assertThat(ring.forget(internal)).isEqualTo(1);
+    pool.shutdownNow();
+  }
+
+  /** {@code ForkJoinPool.execute(Runnable)}'s wrapper, built as that method builds it. */
+  static ForkJoinTask<?> runnableExecuteAction() throws ReflectiveOperationException {
+    var ctor =
+        Class.forName("java.util.concurrent.ForkJoinTask$RunnableExecuteAction")
+            .getDeclaredConstructor(Runnable.class);
+    ctor.setAccessible(true);
+    Runnable task = () -> {};
+    return (ForkJoinTask<?>) ctor.newInstance(task);
+  }
+
+  /**
    * The gauges count a fork/join pool's wrapped submissions from its ring; one that ran where its
    * start did not look in that ring (or was cancelled) is done, and the collection drops it.
    */

@@ -20,7 +20,8 @@ class TaskRingTest {
       for (int i = 0; i < tasks.length / 4; i++) {
         Object task = new Object();
         tasks[i] = task;
-        assertThat(ring.put(task, 1_000 + i, i % 2 == 0 ? context : null)).isTrue();
+        assertThat(ring.put(task, 1_000 + i, i % 2 == 0 ? context : null))
+            .isEqualTo((round * tasks.length / 4 + i) % TaskRing.SIZE);
       }
       for (int i = 0; i < tasks.length / 4; i++) {
         int slot = ring.claimNear(tasks[i]);
@@ -40,9 +41,9 @@ class TaskRingTest {
     for (int i = 0; i < TaskRing.SIZE; i++) {
       Object task = new Object();
       tasks.add(task);
-      assertThat(ring.put(task, i, null)).isTrue();
+      assertThat(ring.put(task, i, null)).isEqualTo(i);
     }
-    assertThat(ring.put(new Object(), 0, null)).as("its slot holds a task not yet started").isFalse();
+    assertThat(ring.put(new Object(), 0, null)).as("its slot holds a task not yet started").isEqualTo(-1);
     Object last = tasks.get(TaskRing.SIZE - 1);
     assertThat(ring.claimNear(last)).as("far from the head").isNegative();
     int slot = claim(ring, last);
@@ -50,6 +51,25 @@ class TaskRingTest {
     ring.free(slot);
     assertThat(claim(ring, new Object())).as("never submitted").isNegative();
     assertThat(count(ring)).isEqualTo(TaskRing.SIZE - 1);
+  }
+
+  @Test
+  void aTaskThatCarriesItsSlotIsClaimedThereAndOnlyThere() {
+    TaskRing ring = new TaskRing();
+    Object first = new Object();
+    Object second = new Object();
+    int a = ring.put(first, 1, null);
+    int b = ring.put(second, 2, null);
+    assertThat(ring.claimAt(a, second)).as("another task's slot").isNegative();
+    int slot = ring.claimAt(b, second);
+    assertThat(slot).isEqualTo(b);
+    assertThat(ring.stamp(slot)).isEqualTo(2);
+    ring.free(slot);
+    assertThat(ring.claimAt(b, second)).as("claimed once").isNegative();
+    Object third = new Object();
+    int c = ring.put(third, 3, null);
+    assertThat(ring.claimNear(third)).as("the head hint moved to the slot after").isEqualTo(c);
+    assertThat(ring.claimAnywhere(first)).isEqualTo(a);
   }
 
   @Test
@@ -88,7 +108,7 @@ class TaskRingTest {
               () -> {
                 for (int i = 0; i < perSubmitter; i++) {
                   long[] task = {id * 1_000_000L + i};
-                  if (ring.put(task, task[0], null)) {
+                  if (ring.put(task, task[0], null) >= 0) {
                     inRing.incrementAndGet();
                   }
                   try {

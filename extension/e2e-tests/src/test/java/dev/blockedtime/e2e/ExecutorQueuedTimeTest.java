@@ -177,6 +177,17 @@ class ExecutorQueuedTimeTest {
     assertThat(p.bucketCounts().stream().mapToLong(Long::longValue).sum()).isEqualTo(MANY);
   }
 
+  /**
+   * Each external submission to a fork/join pool is one point, whichever JDK wrapper carries it,
+   * and the stages its tasks submit from inside it are none.
+   */
+  @Test
+  void everyExternalForkJoinSubmissionIsOnePointAndAnInternalOneNone() {
+    HistogramPoint p = point("forkJoinSubmissions");
+    assertThat(p.attributes()).containsEntry("jvm.executor.type", "ForkJoinPool");
+    assertThat(p.count()).isEqualTo(4L * ExecutorScenarios.FORK_JOIN_EACH);
+  }
+
   @Test
   void aTaskTheApplicationsHandlerQueuesIsOnePointFromItsSubmission() {
     HistogramPoint p = point("handlerWaitsForSpace");

@@ -27,12 +27,14 @@ import java.util.stream.IntStream;
  */
 public final class ExecutorScenarios {
   static final long BUSY_MS = 1500;
+  public static final int FORK_JOIN_EACH = 20_000;
 
   public static void main(String[] args) throws Exception {
     busyWorkerInSpan();
     scheduledWhileBusy();
     commonPool();
     manyTasksOnIdlePool(Integer.parseInt(args.length > 0 ? args[0] : "200000"));
+    forkJoinSubmissions(FORK_JOIN_EACH);
     rejected();
     handlerWaitsForSpace();
     virtualThreads();
@@ -132,6 +134,27 @@ public final class ExecutorScenarios {
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     ScenarioSupport.mark("MANY TASKS DONE " + tasks);
+  }
+
+  /**
+   * A two-worker {@code ForkJoinPool} given {@code each} tasks from outside in each of three ways
+   * (every one timed: {@code execute}, {@code CompletableFuture.supplyAsync} and {@code submit},
+   * whose JDK wrappers differ), and {@code each} {@code CompletableFuture.runAsync} stages that
+   * its tasks submit from inside it (internal submissions: never timed).
+   */
+  static void forkJoinSubmissions(int each) throws Exception {
+    ForkJoinPool pool = new ForkJoinPool(2);
+    CountDownLatch done = new CountDownLatch(4 * each);
+    for (int i = 0; i < each; i++) {
+      pool.execute(() -> CompletableFuture.runAsync(done::countDown, pool));
+      pool.execute(done::countDown);
+      CompletableFuture.supplyAsync(() -> 1, pool).thenRun(done::countDown);
+      pool.submit(done::countDown);
+    }
+    done.await();
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.SECONDS);
+    ScenarioSupport.mark("FORK JOIN DONE " + each);
   }
 
   /**
