@@ -78,12 +78,13 @@ final class TaskRing {
 
   /**
    * Claims {@code slot} if it holds {@code task} (a task that carries its slot, as {@link #put}
-   * returned it): returns it, or -1. Moves the head hint as {@link #claimNear} does, for the tasks
-   * of the same pool that are looked for.
+   * returned it): returns it, or -1. One CAS and no read before it: a read would fetch the line
+   * the submitter wrote on the other core to share it, and the CAS fetch it again to own it. Moves
+   * the head hint as {@link #claimNear} does, for the tasks of the same pool that are looked for.
    */
   int claimAt(int slot, Object task) {
     int i = slot & MASK;
-    if (SLOTS.getAcquire(tasks, i) == task && SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
+    if (SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
       head = i + 1;
       return i;
     }
