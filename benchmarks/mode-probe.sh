@@ -10,7 +10,10 @@
 #   benchmarks/mode-probe.sh                     # 5 rounds of 30 s per pool and configuration
 #   ROUNDS=3 SECONDS_PER_RUN=20 POOLS="fjp" benchmarks/mode-probe.sh
 #
-# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/mode-probe). Metrics are
+# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/mode-probe), EXTENSION (another
+# extension jar: to compare two versions of the code, run the script once with each), PAUSES (the
+# submitter's Thread.onSpinWait() calls between two reads of the worker's count, default 1, as in
+# ExecutorBenchmarks). Metrics are
 # recorded (the Prometheus exporter, pulled by no one), as run.sh --record-metrics does; the
 # first WARMUP seconds of each JVM (default 5) are left out.
 set -euo pipefail
@@ -22,10 +25,12 @@ rounds="${ROUNDS:-5}"
 secs="${SECONDS_PER_RUN:-30}"
 warmup="${WARMUP:-5}"
 pools="${POOLS:-fjp tpe}"
+pauses="${PAUSES:-1}"
 out="${OUT:-$here/target/mode-probe}"
 mkdir -p "$out"
 
 source "$here/build.sh"
+extension="${EXTENSION:-$extension}"
 
 common=(-Xms1g -Xmx1g "-javaagent:$agent" -Dotel.traces.exporter=none -Dotel.logs.exporter=none
   -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.host=127.0.0.1
@@ -39,7 +44,7 @@ for pool in $pools; do
       ext_opt=()
       [[ $config == ext ]] && ext_opt=("-Dotel.javaagent.extensions=$extension")
       echo "[$pool round $r] $config" >&2
-      "$java" "${common[@]}" "${ext_opt[@]}" dev.blockedtime.benchmarks.ModeProbe "$pool" "$secs" 2>/dev/null \
+      "$java" "${common[@]}" "${ext_opt[@]}" dev.blockedtime.benchmarks.ModeProbe "$pool" "$secs" "$pauses" 2>/dev/null \
         | grep '^SECOND' | sed "s/^SECOND /config=$config round=$r /" >> "$raw"
     done
   done
@@ -48,7 +53,7 @@ done
 {
   echo "# Executor modes: the host's cache-line round trip beside each second's throughput"
   echo
-  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; $rounds JVMs of $secs s per pool and configuration, alternating, first $warmup s of each left out; $(date -u '+%Y-%m-%d %H:%M UTC')."
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; $rounds JVMs of $secs s per pool and configuration, alternating, $pauses pause(s) per poll of the worker's count, first $warmup s of each left out; $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo
   echo "A second is **fast** when the round trip measured right after it took under 150 ns, **slow** over 250 ns."
   echo

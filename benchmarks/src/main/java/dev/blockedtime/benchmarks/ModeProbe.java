@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * twice apart; this says whether a mode is the host's (the round trip moves with it) or the
  * worker's (parking: its CPU share falls).
  *
- * <pre>java [agent, extension] -cp benchmarks.jar dev.blockedtime.benchmarks.ModeProbe fjp|tpe SECONDS</pre>
+ * <pre>java [agent, extension] -cp benchmarks.jar dev.blockedtime.benchmarks.ModeProbe fjp|tpe SECONDS [PAUSES]</pre>
+ *
+ * <p>PAUSES: how many {@code Thread.onSpinWait()} the submitter runs between two reads of the
+ * count of tasks run while it waits for the worker (default 1, as the JMH benchmark did).
  *
  * Prints {@code SECOND pool=... s=... opsPerUs=... workerCpu=... submitterCpu=... pingPongNs=...}.
  */
@@ -30,6 +33,7 @@ public final class ModeProbe {
   public static void main(String[] args) throws Exception {
     String kind = args[0];
     int seconds = Integer.parseInt(args[1]);
+    int pauses = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     ExecutorService pool =
         kind.equals("fjp")
             ? new ForkJoinPool(
@@ -68,7 +72,9 @@ public final class ModeProbe {
         }
         submitted += BATCH;
         while (ran.get() < submitted - BATCH) {
-          Thread.onSpinWait();
+          for (int k = 0; k < pauses; k++) {
+            Thread.onSpinWait();
+          }
         }
       }
       long t1 = System.nanoTime();
