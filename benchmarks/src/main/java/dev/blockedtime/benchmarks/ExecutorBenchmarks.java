@@ -37,6 +37,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       invocation submits one external task that submits the batch; only the batch is counted.
  *       This is the cost of an untimed task of the JDK's (an {@code *Async} stage started inside
  *       the pool) in a pool that also takes external submissions.
+ *   <li>{@code tpeQuietSubmitRun}, {@code fjpQuietSubmitRun}: the first two, with tasks that write
+ *       nothing the submitter reads but the batch's last one, which publishes the batch's number.
+ *       In the first two every task increments the count that the submitter polls while it
+ *       waits, so a worker slower than its submitter loses that line to the submitter's reads
+ *       between its tasks and pays a round trip between the CPUs per task (see {@code ModeProbe}):
+ *       that measures the benchmark's wait as much as the tasks. Here the worker pays it once per
+ *       batch at most.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +55,9 @@ public class ExecutorBenchmarks {
   public static class Pools {
     final AtomicInteger ran = new AtomicInteger();
     int submitted;
+    /** The number of the last batch whose last task ran, alone on its cache lines. */
+    final PaddedLong batchesRun = new PaddedLong();
+    long batches;
     ThreadPoolExecutor tpe;
     ForkJoinPool fjp;
     Runnable fanOut;
@@ -90,6 +100,47 @@ public class ExecutorBenchmarks {
     p.submitted += BATCH;
     int n;
     while ((n = p.ran.get()) < p.submitted - BATCH) {
+      Thread.onSpinWait();
+    }
+    return n;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long tpeQuietSubmitRun(Pools p) {
+    return submitBatchAndAwait(p.tpe, p);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long fjpQuietSubmitRun(Pools p) {
+    return submitBatchAndAwait(p.fjp, p);
+  }
+
+  /** A long alone on its cache lines: the padding keeps the pool's and the state's fields off them. */
+  static final class PaddedLong {
+    long p1, p2, p3, p4, p5, p6, p7;
+    volatile long value;
+    long q1, q2, q3, q4, q5, q6, q7;
+  }
+
+  static void work(int i) {}
+
+  /**
+   * Submits a batch of tasks that write nothing shared (each a lambda of its own: it captures its
+   * index) and then one that publishes the batch's number; waits until the worker is at most one
+   * batch behind, as {@link #submitAndAwait} does.
+   */
+  private static long submitBatchAndAwait(ExecutorService pool, Pools p) {
+    for (int i = 0; i < BATCH - 1; i++) {
+      int k = i;
+      pool.execute(() -> work(k));
+    }
+    long batch = ++p.batches;
+    PaddedLong run = p.batchesRun;
+    pool.execute(() -> run.value = batch);
+    long n;
+    while ((n = run.value) < batch - 1) {
       Thread.onSpinWait();
     }
     return n;
