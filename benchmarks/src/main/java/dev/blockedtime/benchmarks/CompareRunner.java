@@ -82,7 +82,7 @@ public final class CompareRunner {
           "  --i <n>             measurement iterations (default 5)",
           "  --r <time>          measurement iteration time (default 1s)",
           "  --configs <list>    subset/order of none,agent,ext,ext-all,ext-stacks,ext-nomon,ext-noexec,",
-          "                      ext-nofut,ext-off,jfr",
+          "                      ext-nofut,ext-off,jfr,agent-floor",
           "                      (default none,agent,ext);",
           "                      ext-all: agent+ext recording every wait (monitor threshold 0); ext-stacks:",
           "                      the same with a stack for every wait (stack threshold 0 too); jfr: agent +",
@@ -91,7 +91,9 @@ public final class CompareRunner {
           "                      monitors.enabled=false (no JFR stream); ext-noexec: agent+ext with",
           "                      executors.enabled=false (no task timed); ext-nofut: agent+ext with",
           "                      futures.enabled=false; ext-off: the extension loaded with enabled=false",
-          "                      (nothing instrumented, no thread of its own)",
+          "                      (nothing instrumented, no thread of its own); agent-floor: the agent alone,",
+          "                      with the executor benchmarks' tasks timing themselves by hand (a clock",
+          "                      read on each side, one SDK histogram point: any design's least)",
           "  --jvm-args <args>   JVM arguments for every fork, space-separated (default \"-Xms1g -Xmx1g\")",
           "  --ext-args <args>   extra JVM arguments for the agent+ext forks only, e.g. extension settings",
           "  --cpu               also measure the whole JVM's CPU time per operation (all threads) and",
@@ -231,6 +233,10 @@ public final class CompareRunner {
     // where a cost shows on a path with no advice, which part (if any) it comes from.
     List<String> extNoFuturesArgs = withSetting(extArgs, "futures.enabled=false");
     List<String> extOffArgs = withSetting(extArgs, "enabled=false");
+    // The agent alone, the executor benchmarks' tasks timing themselves (ExecutorBenchmarks
+    // .TIMED_BY_HAND): what any design that meets the contract adds to a task, with nothing else.
+    List<String> agentFloorArgs = new ArrayList<>(agentArgs);
+    agentFloorArgs.add("-Dblockedtime.bench.timedByHand=true");
     List<String> jfrArgs = new ArrayList<>(agentArgs);
     jfrArgs.add("-XX:StartFlightRecording=settings=" + writeJfrSettings(out));
 
@@ -245,6 +251,7 @@ public final class CompareRunner {
     known.put("ext-nofut", new Config("ext-nofut", "agent+ext, futures off", extNoFuturesArgs));
     known.put("ext-off", new Config("ext-off", "agent+ext, extension off", extOffArgs));
     known.put("jfr", new Config("jfr", "agent+JFR, every park and monitor enter", jfrArgs));
+    known.put("agent-floor", new Config("agent-floor", "agent, tasks timed by hand", agentFloorArgs));
     List<Config> configs = new ArrayList<>();
     for (String key : split(args.value("configs", "none,agent,ext").replace(',', ' '))) {
       Config config = known.get(key);

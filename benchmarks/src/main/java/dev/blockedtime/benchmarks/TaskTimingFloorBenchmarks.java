@@ -52,24 +52,37 @@ public class TaskTimingFloorBenchmarks {
 
     @Setup(Level.Trial)
     public void setup() {
-      provider = SdkMeterProvider.builder().registerMetricReader(new IdleReader()).build();
-      histogram =
-          provider
-              .get("floor")
-              .histogramBuilder("jvm.executor.queued.duration")
-              .setUnit("s")
-              .setExplicitBucketBoundariesAdvice(BOUNDARIES)
-              .build();
-      attributes =
-          Attributes.of(
-              AttributeKey.stringKey("jvm.executor.name"), "Floor.setup:1",
-              AttributeKey.stringKey("jvm.executor.type"), "ThreadPoolExecutor");
+      provider = newProvider();
+      histogram = executorHistogram(provider);
+      attributes = executorAttributes();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
       provider.close();
     }
+  }
+
+  /** A meter provider whose reader is registered (so the SDK aggregates) and never collects. */
+  static SdkMeterProvider newProvider() {
+    return SdkMeterProvider.builder().registerMetricReader(new IdleReader()).build();
+  }
+
+  /** The executor histogram as the extension builds it: its name, unit and bucket boundaries. */
+  static DoubleHistogram executorHistogram(SdkMeterProvider provider) {
+    return provider
+        .get("floor")
+        .histogramBuilder("jvm.executor.queued.duration")
+        .setUnit("s")
+        .setExplicitBucketBoundariesAdvice(BOUNDARIES)
+        .build();
+  }
+
+  /** One executor's attributes, built once (the extension caches them per executor). */
+  static Attributes executorAttributes() {
+    return Attributes.of(
+        AttributeKey.stringKey("jvm.executor.name"), "Floor.setup:1",
+        AttributeKey.stringKey("jvm.executor.type"), "ThreadPoolExecutor");
   }
 
   /** The extension's bucket boundaries, in seconds (as the contract's histograms advise them). */
