@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.ExemplarFilter;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
@@ -66,6 +67,18 @@ public class TaskTimingFloorBenchmarks {
   /** A meter provider whose reader is registered (so the SDK aggregates) and never collects. */
   static SdkMeterProvider newProvider() {
     return SdkMeterProvider.builder().registerMetricReader(new IdleReader()).build();
+  }
+
+  /**
+   * The same, with no exemplars: the SDK does not look at the context passed to a point. Under
+   * the agent an application's own OpenTelemetry API is bridged to the agent's, which makes
+   * looking at a context dearer than for the extension (which uses the agent's SDK directly).
+   */
+  static SdkMeterProvider newProviderWithoutExemplars() {
+    return SdkMeterProvider.builder()
+        .registerMetricReader(new IdleReader())
+        .setExemplarFilter(ExemplarFilter.alwaysOff())
+        .build();
   }
 
   /** The executor histogram as the extension builds it: its name, unit and bucket boundaries. */
