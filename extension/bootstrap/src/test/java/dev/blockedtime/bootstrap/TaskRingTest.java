@@ -73,6 +73,28 @@ class TaskRingTest {
   }
 
   @Test
+  void aTaskStartedOutOfOrderIsFoundNearTheHeadAndOneBehindTheHeadOnlyAnywhere() {
+    TaskRing ring = new TaskRing();
+    Object a = new Object();
+    Object b = new Object();
+    Object c = new Object();
+    int slotA = ring.put(a, 1, null);
+    int slotB = ring.put(b, 2, null);
+    int slotC = ring.put(c, 3, null);
+    assertThat(ring.claimNear(b)).as("the head holds another task: found just after it").isEqualTo(slotB);
+    ring.free(slotB);
+    assertThat(ring.claimNear(a)).as("the head hint moved past a, which is behind it now")
+        .isNegative();
+    assertThat(ring.claimNear(c)).as("at the head").isEqualTo(slotC);
+    assertThat(ring.stamp(slotC)).isEqualTo(3);
+    ring.free(slotC);
+    assertThat(ring.claimAnywhere(a)).isEqualTo(slotA);
+    assertThat(ring.stamp(slotA)).isEqualTo(1);
+    ring.free(slotA);
+    assertThat(count(ring)).isZero();
+  }
+
+  @Test
   void forgetRemovesEveryEntryOfATaskAndTheVisitorDropsWhatItRejects() {
     TaskRing ring = new TaskRing();
     Object twice = new Object();
