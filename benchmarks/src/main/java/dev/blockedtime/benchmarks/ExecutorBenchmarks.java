@@ -168,9 +168,23 @@ public class ExecutorBenchmarks {
   private static long submitBatchAndAwait(ExecutorService pool, Pools p) {
     long batch = ++p.batches;
     PaddedLong run = p.batchesRun;
+    submitQuiet(pool, BATCH, run, batch);
+    long n;
+    while ((n = run.value) < batch - 1) {
+      Thread.onSpinWait();
+    }
+    return n;
+  }
+
+  /**
+   * Submits {@code count} quiet tasks: all but the last write nothing shared (each a lambda of its
+   * own: it captures its index), and the last writes {@code value} to {@code done}. Under {@link
+   * #TIMED_BY_HAND} each captures its submit time instead and times itself when it runs.
+   */
+  static void submitQuiet(ExecutorService pool, int count, PaddedLong done, long value) {
     if (TIMED_BY_HAND) {
       TimedByHand timing = BY_HAND;
-      for (int i = 0; i < BATCH - 1; i++) {
+      for (int i = 0; i < count - 1; i++) {
         long submitted = System.nanoTime();
         pool.execute(() -> timing.started(submitted));
       }
@@ -178,20 +192,15 @@ public class ExecutorBenchmarks {
       pool.execute(
           () -> {
             timing.started(submitted);
-            run.value = batch;
+            done.value = value;
           });
     } else {
-      for (int i = 0; i < BATCH - 1; i++) {
+      for (int i = 0; i < count - 1; i++) {
         int k = i;
         pool.execute(() -> work(k));
       }
-      pool.execute(() -> run.value = batch);
+      pool.execute(() -> done.value = value);
     }
-    long n;
-    while ((n = run.value) < batch - 1) {
-      Thread.onSpinWait();
-    }
-    return n;
   }
 
   /**

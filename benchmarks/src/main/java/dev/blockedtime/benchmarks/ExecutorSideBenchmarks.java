@@ -49,8 +49,12 @@ import org.openjdk.jmh.annotations.TearDown;
 public class ExecutorSideBenchmarks {
   static final int TASKS = 200;
 
-  /** A one-thread pool, a way to hold its worker, and the number of the last round it ran. */
-  abstract static class Held {
+  /**
+   * A one-thread pool, a way to hold its worker, and the number of the last round it ran. The
+   * subclasses below add what happens around each invocation; JMH runs the inherited {@code
+   * Setup} and {@code TearDown} methods of a state's superclasses.
+   */
+  public abstract static class Held {
     final PaddedLong hold = new PaddedLong();
     final PaddedLong holding = new PaddedLong();
     final PaddedLong ran = new PaddedLong();
@@ -59,11 +63,13 @@ public class ExecutorSideBenchmarks {
 
     abstract ExecutorService newPool();
 
-    void open() {
+    @Setup(Level.Trial)
+    public void open() {
       pool = newPool();
     }
 
-    void close() {
+    @TearDown(Level.Trial)
+    public void close() {
       release();
       pool.shutdownNow();
     }
@@ -90,30 +96,9 @@ public class ExecutorSideBenchmarks {
       hold.value = 0;
     }
 
-    /** Submits one round of tasks: all but the last write nothing; the last publishes the round. */
+    /** Submits one round of quiet tasks; the last publishes the round's number. */
     void submitRound() {
-      long r = ++round;
-      PaddedLong done = ran;
-      ExecutorService p = pool;
-      if (ExecutorBenchmarks.TIMED_BY_HAND) {
-        ExecutorBenchmarks.TimedByHand timing = ExecutorBenchmarks.BY_HAND;
-        for (int i = 0; i < TASKS - 1; i++) {
-          long submitted = System.nanoTime();
-          p.execute(() -> timing.started(submitted));
-        }
-        long submitted = System.nanoTime();
-        p.execute(
-            () -> {
-              timing.started(submitted);
-              done.value = r;
-            });
-      } else {
-        for (int i = 0; i < TASKS - 1; i++) {
-          int k = i;
-          p.execute(() -> ExecutorBenchmarks.work(k));
-        }
-        p.execute(() -> done.value = r);
-      }
+      ExecutorBenchmarks.submitQuiet(pool, TASKS, ran, ++round);
     }
 
     void awaitRound() {
@@ -130,12 +115,14 @@ public class ExecutorSideBenchmarks {
   // ---------------------------------------------------------------- the submitting side
 
   /** Held before each invocation; released, and its round run, after it. */
-  abstract static class SubmitSide extends Held {
-    void before() {
+  public abstract static class SubmitSide extends Held {
+    @Setup(Level.Invocation)
+    public void holdBefore() {
       holdWorker();
     }
 
-    void after() {
+    @TearDown(Level.Invocation)
+    public void drainAfter() {
       release();
       awaitRound();
     }
@@ -147,26 +134,6 @@ public class ExecutorSideBenchmarks {
     ExecutorService newPool() {
       return threadPool();
     }
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      close();
-    }
-
-    @Setup(Level.Invocation)
-    public void hold() {
-      before();
-    }
-
-    @TearDown(Level.Invocation)
-    public void drain() {
-      after();
-    }
   }
 
   @State(Scope.Thread)
@@ -174,26 +141,6 @@ public class ExecutorSideBenchmarks {
     @Override
     ExecutorService newPool() {
       return new ForkJoinPool(1);
-    }
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      close();
-    }
-
-    @Setup(Level.Invocation)
-    public void hold() {
-      before();
-    }
-
-    @TearDown(Level.Invocation)
-    public void drain() {
-      after();
     }
   }
 
@@ -211,9 +158,10 @@ public class ExecutorSideBenchmarks {
 
   // ---------------------------------------------------------------- the worker's side
 
-  /** A round queued behind the held worker before each invocation. */
-  abstract static class RunSide extends Held {
-    void before() {
+  /** A round queued behind the held worker before each invocation; the invocation runs it. */
+  public abstract static class RunSide extends Held {
+    @Setup(Level.Invocation)
+    public void queueBefore() {
       holdWorker();
       submitRound();
     }
@@ -230,21 +178,6 @@ public class ExecutorSideBenchmarks {
     ExecutorService newPool() {
       return threadPool();
     }
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      close();
-    }
-
-    @Setup(Level.Invocation)
-    public void queue() {
-      before();
-    }
   }
 
   @State(Scope.Thread)
@@ -252,21 +185,6 @@ public class ExecutorSideBenchmarks {
     @Override
     ExecutorService newPool() {
       return new ForkJoinPool(1);
-    }
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      open();
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-      close();
-    }
-
-    @Setup(Level.Invocation)
-    public void queue() {
-      before();
     }
   }
 
