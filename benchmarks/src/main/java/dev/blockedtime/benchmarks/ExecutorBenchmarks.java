@@ -60,9 +60,11 @@ public class ExecutorBenchmarks {
    * benchmarks' tasks then time themselves, with the least that any design meeting the contract
    * adds to a task (its submit time read on the submitting thread and carried in the task itself,
    * its start time read on the worker, and one point of the SDK's explicit-bucket histogram with
-   * cached attributes; no lookup, no ring, no context). Their ratio to the agent alone is the
-   * best ratio any such design can reach on this host. A constant: the JIT folds the other branch
-   * away.
+   * cached attributes; no lookup, no ring, no context). What it costs each thread, measured by
+   * {@link ExecutorSideBenchmarks}, is the least any such design adds there. In these two-thread
+   * benchmarks its ratio to the agent alone is no such bound: added work moves the pipeline's
+   * balance, and the ratio moved both ways (README, "Each thread's share"). A constant: the JIT
+   * folds the other branch away.
    */
   static final boolean TIMED_BY_HAND = Boolean.getBoolean("blockedtime.bench.timedByHand");
 
