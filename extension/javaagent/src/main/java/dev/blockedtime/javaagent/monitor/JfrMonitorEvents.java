@@ -9,10 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.jfr.consumer.RecordedClass;
-import jdk.jfr.consumer.RecordedClassLoader;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
@@ -287,13 +284,13 @@ final class JfrMonitorEvents {
       RecordedClass monitor = event.getClass("monitorClass");
       String threadName = thread != null ? thread.getJavaName() : null;
       String monitorClass = monitor != null ? monitor.getName() : null;
-      if (!MonitorContention.isApplicationWait(threadName, monitorClass, loaderClass(monitor))) {
+      if (!MonitorContention.isApplicationWait(threadName, monitorClass, JfrFrames.loaderClass(monitor))) {
         return;
       }
       MonitorContention.record(
           monitorClass,
           durationNanos,
-          frames(event.getStackTrace(), stackDepth),
+          JfrFrames.frames(event.getStackTrace(), stackDepth),
           threadName,
           thread != null ? thread.getJavaThreadId() : ObservedWaits.NO_THREAD_ID);
     } catch (Throwable t) {
@@ -302,32 +299,5 @@ final class JfrMonitorEvents {
           "cannot read a " + EVENT + " event; some synchronized contention is not recorded",
           t);
     }
-  }
-
-  private static String loaderClass(RecordedClass monitor) {
-    RecordedClassLoader loader = monitor != null ? monitor.getClassLoader() : null;
-    RecordedClass loaderType = loader != null ? loader.getType() : null;
-    return loaderType != null ? loaderType.getName() : null;
-  }
-
-  /** The top frames, the method that entered the monitor first, as {@code class.method:line}. */
-  private static List<String> frames(RecordedStackTrace stack, int depth) {
-    List<String> lines = new ArrayList<>(depth);
-    if (stack == null) {
-      return lines;
-    }
-    for (RecordedFrame frame : stack.getFrames()) {
-      if (lines.size() == depth) {
-        break;
-      }
-      if (!frame.isJavaFrame() || frame.getMethod() == null) {
-        continue;
-      }
-      String className = frame.getMethod().getType().getName();
-      if (MonitorContention.isStackFrame(className)) {
-        lines.add(MonitorContention.frame(className, frame.getMethod().getName(), frame.getLineNumber()));
-      }
-    }
-    return lines;
   }
 }

@@ -8,14 +8,10 @@ import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.ResourceName;
 import dev.blockedtime.bootstrap.Settings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedClass;
-import jdk.jfr.consumer.RecordedClassLoader;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
@@ -74,11 +70,12 @@ final class JfrWaitEvents {
       RecordedClass monitor = event.getClass("monitorClass");
       String threadName = thread != null ? thread.getJavaName() : null;
       String monitorClass = monitor != null ? monitor.getName() : null;
-      if (!MonitorContention.isApplicationWait(threadName, monitorClass, loaderClass(monitor))
+      if (!MonitorContention.isApplicationWait(threadName, monitorClass, JfrFrames.loaderClass(monitor))
           || ObservedWaits.isJdkInternal(threadName, monitorClass)) {
         return;
       }
-      List<String> frames = frames(event.getStackTrace(), settings.stackDepth + EXTRA_FRAMES);
+      List<String> frames =
+          JfrFrames.frames(event.getStackTrace(), settings.stackDepth + EXTRA_FRAMES);
       boolean timedOut = event.getBoolean("timedOut");
       String outcome = timedOut ? BlockedTime.Outcome.TIMEOUT : BlockedTime.Outcome.OK;
       List<String> caller = ObservedWaits.callerFrames(frames, settings.stackDepth);
@@ -121,7 +118,7 @@ final class JfrWaitEvents {
       }
       String reason =
           ObservedWaits.pinnedReason(event.hasField("pinnedReason") ? event.getString("pinnedReason") : null);
-      List<String> frames = frames(event.getStackTrace(), 64);
+      List<String> frames = JfrFrames.frames(event.getStackTrace(), 64);
       FutureWaits.recordPinned(
           reason, durationNanos, ObservedWaits.applicationFrames(frames, settings.stackDepth));
     } catch (Throwable t) {
@@ -130,32 +127,5 @@ final class JfrWaitEvents {
           "cannot read a " + PINNED + " event; some pinned virtual threads are not recorded",
           t);
     }
-  }
-
-  private static String loaderClass(RecordedClass monitor) {
-    RecordedClassLoader loader = monitor != null ? monitor.getClassLoader() : null;
-    RecordedClass loaderType = loader != null ? loader.getType() : null;
-    return loaderType != null ? loaderType.getName() : null;
-  }
-
-  /** The top Java frames, as {@code class.method:line}, without hidden and reflection frames. */
-  private static List<String> frames(RecordedStackTrace stack, int limit) {
-    List<String> lines = new ArrayList<>(limit);
-    if (stack == null) {
-      return lines;
-    }
-    for (RecordedFrame frame : stack.getFrames()) {
-      if (lines.size() == limit) {
-        break;
-      }
-      if (!frame.isJavaFrame() || frame.getMethod() == null) {
-        continue;
-      }
-      String className = frame.getMethod().getType().getName();
-      if (MonitorContention.isStackFrame(className)) {
-        lines.add(MonitorContention.frame(className, frame.getMethod().getName(), frame.getLineNumber()));
-      }
-    }
-    return lines;
   }
 }
