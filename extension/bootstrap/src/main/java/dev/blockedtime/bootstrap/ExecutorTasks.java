@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Cost model, per task of a thread pool: a lookup of the pool's record (a reference compare,
  * when the thread's last pool is this one: {@link #cachedRecordOf}) and a clock read when
  * submitted, a getAndAdd and a CAS in its ring; a lookup, a clock read and a CAS when started, and
- * one histogram point. A fork/join submission wrapped by the JDK pays the same in its pool's ring;
+ * one histogram point. A fork/join submission wrapped by the JDK pays the same in its pool's ring
+ * (a read instead of the start's CAS when it carries its slot: {@link TaskRing#claimAt});
  * an application's {@code ForkJoinTask} submitted from outside pays an identity hash and the table
  * instead, and a global counter. Tasks that a fork/join pool's own workers fork pay a few class
  * compares and one read of that counter when they run, and a table lookup only while such

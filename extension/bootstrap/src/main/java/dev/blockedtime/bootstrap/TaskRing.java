@@ -20,7 +20,8 @@ import java.lang.invoke.VarHandle;
  * from null (it fails when the slot's task, {@value #SIZE} positions back, has not started: the
  * caller then uses the table), writes the stamp and context, and publishes the task with a release
  * store, before the pool's queue publishes the task to a worker. A worker claims the slot holding
- * its task with a CAS, reads it and frees it. It looks {@value #NEAR} slots from {@code head} (a
+ * its task with a CAS (a task that carries its slot, with a read: {@link #claimAt}), reads it and
+ * frees it. It looks {@value #NEAR} slots from {@code head} (a
  * hint that workers move, racily: a wrong one only makes the search longer), then the whole ring;
  * a task that carries its slot ({@link #claimAt}) is looked for there alone.
  */
@@ -77,14 +78,23 @@ final class TaskRing {
   }
 
   /**
-   * Claims {@code slot} if it holds {@code task} (a task that carries its slot, as {@link #put}
-   * returned it): returns it, or -1. One CAS and no read before it: a read would fetch the line
-   * the submitter wrote on the other core to share it, and the CAS fetch it again to own it. Moves
-   * the head hint as {@link #claimNear} does, for the tasks of the same pool that are looked for.
+   * Takes {@code slot} if it holds {@code task}, a task that carries its slot (as {@link #put}
+   * returned it): returns it, or -1. Moves the head hint as {@link #claimNear} does, for the tasks
+   * of the same pool that are looked for.
+   *
+   * <p>A read, no CAS: such a task is one the application never holds (a fork/join pool's wrapper
+   * for {@code execute} or {@code *Async}), so only the one thread that starts it takes its entry,
+   * and no other claim can race with it. {@link #forget} takes only a rejected task's, which never
+   * starts; {@link #forEach}'s visitor drops only a done one's (one the pool cancelled, on
+   * shutdown, whose start records nothing: if the visitor frees its slot too, a submission that
+   * took the slot meanwhile is one the stopped pool rejects). In the two-thread pipeline the CAS,
+   * a locked write that must own the submitter's line before the worker goes on, cost a few per
+   * cent of fork/join's throughput; the release store that frees the slot waits in the store
+   * buffer instead.
    */
   int claimAt(int slot, Object task) {
     int i = slot & MASK;
-    if (SLOTS.compareAndSet(tasks, i, task, CLAIMED)) {
+    if (SLOTS.getAcquire(tasks, i) == task) {
       head = i + 1;
       return i;
     }

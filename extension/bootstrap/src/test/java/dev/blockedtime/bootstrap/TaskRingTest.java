@@ -173,6 +173,95 @@ class TaskRingTest {
     assertThat(count(ring)).isZero();
   }
 
+  /**
+   * Tasks that carry their slot, taken with {@link TaskRing#claimAt} (a read, no CAS) by two
+   * workers while two submitters fill the ring and a third thread keeps visiting it, as the gauges
+   * do: every task is taken once, with its own stamp, and the visits never take an entry whose
+   * task has not started.
+   */
+  @Test
+  void tasksThatCarryTheirSlotAreTakenOnceWhileTheGaugesVisit() throws Exception {
+    TaskRing ring = new TaskRing();
+    BlockingQueue<long[]> queue = new ArrayBlockingQueue<>(400);
+    int perSubmitter = 200_000;
+    AtomicLong inRing = new AtomicLong();
+    AtomicLong found = new AtomicLong();
+    AtomicLong wrong = new AtomicLong();
+    AtomicLong torn = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      int id = s;
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < perSubmitter; i++) {
+                  long[] task = {id * 1_000_000L + i, -1}; // {stamp, slot}
+                  int slot = ring.put(task, task[0], null);
+                  if (slot >= 0) {
+                    task[1] = slot;
+                    inRing.incrementAndGet();
+                  }
+                  try {
+                    queue.put(task);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }));
+    }
+    for (int w = 0; w < 2; w++) {
+      threads.add(
+          new Thread(
+              () -> {
+                for (int i = 0; i < perSubmitter; i++) {
+                  long[] task;
+                  try {
+                    task = queue.poll(10, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  if (task == null || task[1] < 0) {
+                    continue;
+                  }
+                  int slot = ring.claimAt((int) task[1], task);
+                  if (slot < 0) {
+                    continue;
+                  }
+                  if (ring.stamp(slot) != task[0]) {
+                    wrong.incrementAndGet();
+                  }
+                  ring.free(slot);
+                  found.incrementAndGet();
+                }
+              }));
+    }
+    Thread gauges =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                ring.forEach(
+                    (task, stamp) -> {
+                      if (stamp != ((long[]) task)[0]) {
+                        torn.incrementAndGet(); // a stamp not its task's: read while rewritten
+                      }
+                      return true;
+                    });
+              }
+            });
+    gauges.start();
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join(60_000);
+    }
+    gauges.interrupt();
+    gauges.join(10_000);
+    assertThat(wrong.get()).isZero();
+    assertThat(torn.get()).isZero();
+    assertThat(found.get()).isEqualTo(inRing.get());
+    assertThat(inRing.get()).as("most tasks go through the ring").isGreaterThan(perSubmitter);
+    assertThat(count(ring)).isZero();
+  }
+
   private static int count(TaskRing ring) {
     int[] n = new int[1];
     ring.forEach(
