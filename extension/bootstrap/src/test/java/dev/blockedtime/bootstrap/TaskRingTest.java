@@ -81,7 +81,9 @@ class TaskRingTest {
     int slotA = ring.put(a, 1, null);
     int slotB = ring.put(b, 2, null);
     int slotC = ring.put(c, 3, null);
-    assertThat(ring.claimNear(b)).as("the head holds another task: found just after it").isEqualTo(slotB);
+    assertThat(ring.claimNear(b))
+        .as("the head holds another task: found just after it")
+        .isEqualTo(slotB);
     ring.free(slotB);
     assertThat(ring.claimNear(a)).as("the head hint moved past a, which is behind it now")
         .isNegative();
@@ -112,18 +114,16 @@ class TaskRingTest {
 
   /**
    * Two submitters and two workers through a real queue, with the ring overflowing now and then
-   * (the caller's table then takes the task): every task is found exactly once, with its own stamp.
+   * (the caller's table then takes the task), while a fifth thread keeps visiting the ring as the
+   * gauges do: every task is found exactly once, with its own stamp, and no visit sees an entry
+   * half written.
    */
   @Test
   void concurrentSubmittersAndWorkersFindEveryTaskOnce() throws Exception {
     handOff(false);
   }
 
-  /**
-   * The same with tasks that carry their slot, taken with {@link TaskRing#claimAt} (a read, no
-   * CAS), while a third thread keeps visiting the ring as the gauges do: each is taken once, and
-   * the visits never see an entry half written.
-   */
+  /** The same, with tasks that carry their slot: taken with {@link TaskRing#claimAt}, no CAS. */
   @Test
   void tasksThatCarryTheirSlotAreTakenOnceWhileTheGaugesVisit() throws Exception {
     handOff(true);
@@ -191,7 +191,7 @@ class TaskRingTest {
     Thread gauges =
         new Thread(
             () -> {
-              while (carrySlot && !Thread.currentThread().isInterrupted()) {
+              while (!Thread.currentThread().isInterrupted()) {
                 ring.forEach(
                     (task, stamp) -> {
                       if (stamp != ((long[]) task)[0]) {
