@@ -10,14 +10,10 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.logs.Logger;
-import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Span;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records waits for futures and joins ({@code jvm.future.blocked.*}, span event {@code
@@ -61,29 +57,25 @@ public final class FutureTelemetry implements FutureRecorder {
     double seconds = e.durationNanos / 1e9;
     futureDuration.record(seconds, attrs);
     if (e.firstOfStack && e.stack != null) {
-      emitStackRecord(
-          e.stack,
+      Instruments.stackRecord(
+          logger,
+          e.stack.hash,
+          e.stack.text,
           "future",
-          "waiting for " + e.type + "." + e.operation,
-          Attributes.of(Instruments.FUTURE_TYPE, e.type, Instruments.FUTURE_OPERATION, e.operation));
+          "stack " + e.stack.hash + " first seen waiting for " + e.type + "." + e.operation,
+          Attributes.builder()
+              .put(Instruments.FUTURE_TYPE, e.type)
+              .put(Instruments.FUTURE_OPERATION, e.operation));
     }
     if (e.onWaitingThread && e.durationNanos >= spanEventThresholdNanos) {
-      Span span = Span.current();
-      if (span.isRecording()) {
-        AttributesBuilder b =
-            attrs.toBuilder()
-                .put(Instruments.DURATION, seconds)
-                .put(Instruments.THREAD_NAME, e.threadName)
-                .put(Instruments.THREAD_ID, e.threadId);
-        if (e.firstOfStack && e.stack != null) {
-          b.put(Instruments.STACK, e.stack.text);
-        }
-        span.addEvent(
-            Instruments.FUTURE_EVENT,
-            b.build(),
-            Instruments.epochNanos(e.startNanos),
-            TimeUnit.NANOSECONDS);
-      }
+      Instruments.waitSpanEvent(
+          Instruments.FUTURE_EVENT,
+          attrs,
+          seconds,
+          e.threadName,
+          e.threadId,
+          e.firstOfStack && e.stack != null ? e.stack.text : null,
+          e.startNanos);
     }
   }
 
@@ -94,28 +86,14 @@ public final class FutureTelemetry implements FutureRecorder {
     pinnedDuration.record(
         durationNanos / 1e9, attributes(Instruments.PINNED_REASON, reason, null, null, null, hash));
     if (firstOfStack && stack != null) {
-      emitStackRecord(
-          stack,
+      Instruments.stackRecord(
+          logger,
+          stack.hash,
+          stack.text,
           "virtual_thread",
-          "pinned (" + reason + ")",
-          Attributes.of(Instruments.PINNED_REASON, reason));
+          "stack " + stack.hash + " first seen pinned (" + reason + ")",
+          Attributes.builder().put(Instruments.PINNED_REASON, reason));
     }
-  }
-
-  private void emitStackRecord(Frames.StackInfo stack, String kind, String what, Attributes extra) {
-    logger
-        .logRecordBuilder()
-        .setEventName(Instruments.STACK_LOG_EVENT)
-        .setTimestamp(Instant.now())
-        .setSeverity(Severity.INFO)
-        .setBody("stack " + stack.hash + " first seen " + what)
-        .setAllAttributes(
-            extra.toBuilder()
-                .put(Instruments.STACK_HASH, stack.hash)
-                .put(Instruments.STACK, stack.text)
-                .put(Instruments.KIND, kind)
-                .build())
-        .emit();
   }
 
   private Attributes attributes(
@@ -189,7 +167,11 @@ public final class FutureTelemetry implements FutureRecorder {
 
     @Override
     public int hashCode() {
-      return Objects.hash(first, second, outcome, hash);
+      // by hand: Objects.hash boxes and allocates an array on every wait recorded
+      int h = first.hashCode();
+      h = 31 * h + Objects.hashCode(second);
+      h = 31 * h + Objects.hashCode(outcome);
+      return 31 * h + Objects.hashCode(hash);
     }
   }
 }

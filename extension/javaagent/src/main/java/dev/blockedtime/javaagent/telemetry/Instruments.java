@@ -1,14 +1,20 @@
 package dev.blockedtime.javaagent.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
+import io.opentelemetry.api.trace.Span;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -46,6 +52,47 @@ public final class Instruments {
     ObservableDoubleMeasurement oldest =
         meter.gaugeBuilder(oldestName).setUnit(UNIT_SECONDS).setDescription(oldestDescription).buildObserver();
     meter.batchCallback(() -> observe.accept(count, oldest), count, oldest);
+  }
+
+  /**
+   * The span event of a wait, added on the waiting thread to its current span if that records:
+   * the series' attributes, the duration, the thread, and the stack's text ({@code stackText},
+   * null but the first time its hash is seen), stamped when the wait began.
+   */
+  public static void waitSpanEvent(
+      String event,
+      Attributes series,
+      double seconds,
+      String threadName,
+      long threadId,
+      String stackText,
+      long startNanos) {
+    Span span = Span.current();
+    if (!span.isRecording()) {
+      return;
+    }
+    AttributesBuilder b =
+        series.toBuilder().put(DURATION, seconds).put(THREAD_NAME, threadName).put(THREAD_ID, threadId);
+    if (stackText != null) {
+      b.put(STACK, stackText);
+    }
+    span.addEvent(event, b.build(), epochNanos(startNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The log record that gives a stack hash its code path, emitted the first time the hash is
+   * seen: {@code what} (the resource's attributes) with the hash, the stack's text and the kind.
+   */
+  public static void stackRecord(
+      Logger logger, String hash, String text, String kind, String body, AttributesBuilder what) {
+    logger
+        .logRecordBuilder()
+        .setEventName(STACK_LOG_EVENT)
+        .setTimestamp(Instant.now())
+        .setSeverity(Severity.INFO)
+        .setBody(body)
+        .setAllAttributes(what.put(STACK_HASH, hash).put(STACK, text).put(KIND, kind).build())
+        .emit();
   }
 
   /**

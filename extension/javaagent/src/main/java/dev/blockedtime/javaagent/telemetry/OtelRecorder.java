@@ -9,14 +9,10 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.logs.Logger;
-import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Span;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Records finished waits as histogram points, span events and stack log records, and reports the
@@ -63,49 +59,26 @@ public final class OtelRecorder implements Recorder {
     (queue ? queueDuration : lockDuration).record(seconds, attrs);
 
     if (e.firstOfStack && e.stack != null) {
-      emitStackRecord(e, queue);
+      Instruments.stackRecord(
+          logger,
+          e.stack.hash,
+          e.stack.text,
+          queue ? "queue" : "lock",
+          "stack " + e.stack.hash + " first seen waiting on " + e.name.type + " " + e.name.name,
+          Attributes.builder()
+              .put(queue ? Instruments.QUEUE_NAME : Instruments.LOCK_NAME, e.name.name)
+              .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type));
     }
     if (e.onWaitingThread && e.durationNanos >= spanEventThresholdNanos) {
-      Span span = Span.current();
-      if (span.isRecording()) {
-        AttributesBuilder b =
-            attrs.toBuilder()
-                .put(Instruments.DURATION, seconds)
-                .put(Instruments.THREAD_NAME, e.threadName)
-                .put(Instruments.THREAD_ID, e.threadId);
-        if (e.firstOfStack && e.stack != null) {
-          b.put(Instruments.STACK, e.stack.text);
-        }
-        span.addEvent(
-            queue ? Instruments.QUEUE_EVENT : Instruments.LOCK_EVENT,
-            b.build(),
-            startEpochNanos(e),
-            TimeUnit.NANOSECONDS);
-      }
+      Instruments.waitSpanEvent(
+          queue ? Instruments.QUEUE_EVENT : Instruments.LOCK_EVENT,
+          attrs,
+          seconds,
+          e.threadName,
+          e.threadId,
+          e.firstOfStack && e.stack != null ? e.stack.text : null,
+          e.startNanos);
     }
-  }
-
-  private void emitStackRecord(WaitEvent e, boolean queue) {
-    logger
-        .logRecordBuilder()
-        .setEventName(Instruments.STACK_LOG_EVENT)
-        .setTimestamp(Instant.now())
-        .setSeverity(Severity.INFO)
-        .setBody("stack " + e.stack.hash + " first seen waiting on " + e.name.type + " " + e.name.name)
-        .setAllAttributes(
-            Attributes.builder()
-                .put(Instruments.STACK_HASH, e.stack.hash)
-                .put(Instruments.STACK, e.stack.text)
-                .put(Instruments.KIND, queue ? "queue" : "lock")
-                .put(queue ? Instruments.QUEUE_NAME : Instruments.LOCK_NAME, e.name.name)
-                .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type)
-                .build())
-        .emit();
-  }
-
-  /** The wall-clock time the wait began. */
-  private static long startEpochNanos(WaitEvent e) {
-    return Instruments.epochNanos(e.startNanos);
   }
 
   Attributes attributes(ResourceName name, String op, String state, String outcome, String hash) {
