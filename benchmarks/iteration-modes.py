@@ -15,7 +15,6 @@ import sys
 from collections import defaultdict
 
 
-
 def config_of(args):
     """The run.sh configuration a fork ran in, from its JVM arguments."""
     joined = " ".join(args)

@@ -62,7 +62,7 @@ public final class FutureTelemetry implements FutureRecorder {
           e.stack.hash,
           e.stack.text,
           "future",
-          "stack " + e.stack.hash + " first seen waiting for " + e.type + "." + e.operation,
+          "waiting for " + e.type + "." + e.operation,
           Attributes.builder()
               .put(Instruments.FUTURE_TYPE, e.type)
               .put(Instruments.FUTURE_OPERATION, e.operation));
@@ -91,7 +91,7 @@ public final class FutureTelemetry implements FutureRecorder {
           stack.hash,
           stack.text,
           "virtual_thread",
-          "stack " + stack.hash + " first seen pinned (" + reason + ")",
+          "pinned (" + reason + ")",
           Attributes.builder().put(Instruments.PINNED_REASON, reason));
     }
   }

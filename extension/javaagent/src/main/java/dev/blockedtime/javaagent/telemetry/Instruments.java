@@ -81,16 +81,17 @@ public final class Instruments {
 
   /**
    * The log record that gives a stack hash its code path, emitted the first time the hash is
-   * seen: {@code what} (the resource's attributes) with the hash, the stack's text and the kind.
+   * seen: its body says what the thread did ({@code seen}, "waiting on ..."), its attributes are
+   * {@code what} (the resource's) with the hash, the stack's text and the kind.
    */
   public static void stackRecord(
-      Logger logger, String hash, String text, String kind, String body, AttributesBuilder what) {
+      Logger logger, String hash, String text, String kind, String seen, AttributesBuilder what) {
     logger
         .logRecordBuilder()
         .setEventName(STACK_LOG_EVENT)
         .setTimestamp(Instant.now())
         .setSeverity(Severity.INFO)
-        .setBody(body)
+        .setBody("stack " + hash + " first seen " + seen)
         .setAllAttributes(what.put(STACK_HASH, hash).put(STACK, text).put(KIND, kind).build())
         .emit();
   }

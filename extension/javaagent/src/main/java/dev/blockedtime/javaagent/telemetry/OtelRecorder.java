@@ -64,7 +64,7 @@ public final class OtelRecorder implements Recorder {
           e.stack.hash,
           e.stack.text,
           queue ? "queue" : "lock",
-          "stack " + e.stack.hash + " first seen waiting on " + e.name.type + " " + e.name.name,
+          "waiting on " + e.name.type + " " + e.name.name,
           Attributes.builder()
               .put(queue ? Instruments.QUEUE_NAME : Instruments.LOCK_NAME, e.name.name)
               .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type));
