@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
  * failed lookups when a thread meets one, and a reference compare per task while it keeps to it
  * ({@link #cachedRecordOf}).
  *
- * <p>Cost model, per task of a thread pool: a lookup of the pool's record (a reference compare,
- * when the thread's last pool is this one: {@link #cachedRecordOf}) and a clock read when
+ * <p>Cost model, per task of a thread pool: a lookup of the pool's record (its identity hash, a
+ * slot of a shared table and a reference compare: {@link #threadPoolRecordOf}) and a clock read when
  * submitted, a getAndAdd and a CAS in its ring; a lookup, a clock read and a CAS when started, and
  * one histogram point. A fork/join submission wrapped by the JDK pays the same in its pool's ring
  * (a read instead of the start's CAS when it carries its slot: {@link TaskRing#claimAt});
@@ -64,6 +64,9 @@ public final class ExecutorTasks {
   private static final Set<ExecutorRecord> SCHEDULED = ConcurrentHashMap.newKeySet();
   private static final ThreadLocal<ExecutorRecord[]> LAST_RECORD =
       ThreadLocal.withInitial(() -> new ExecutorRecord[1]);
+  // Thread pools' records by identity hash, direct-mapped (see threadPoolRecordOf)
+  private static final int POOL_SLOTS = 64;
+  private static final ExecutorRecord[] POOL_RECORDS = new ExecutorRecord[POOL_SLOTS];
   private static final Object SNAPSHOT_LOCK = new Object();
 
   private static volatile QueuedTasks tasks;
@@ -299,6 +302,27 @@ public final class ExecutorTasks {
     return r;
   }
 
+  /**
+   * {@link #cachedRecordOf} for a {@code ThreadPoolExecutor}, through a small table shared by all
+   * threads and indexed by the pool's identity hash: a thread-local lookup is several dependent
+   * loads per task, and a thread pool's header, unlike a fork/join pool's (whose hot fields share
+   * its line), is not written while it runs: reading the hash from it misses no cache.
+   * A slot is written only while empty or its pool is gone: two pools that share one do not take
+   * it from each other, and the second goes on through the thread's cache.
+   */
+  static ExecutorRecord threadPoolRecordOf(ThreadPoolExecutor executor) {
+    int i = System.identityHashCode(executor) & (POOL_SLOTS - 1);
+    ExecutorRecord r = POOL_RECORDS[i];
+    if (r != null && r.executor.refersTo(executor)) {
+      return r.name != null ? r : null;
+    }
+    ExecutorRecord found = cachedRecordOf(executor);
+    if (r == null || r.executor.refersTo(null)) {
+      POOL_RECORDS[i] = found != null ? found : ExecutorRecord.notTimed(executor);
+    }
+    return found;
+  }
+
   /** The nearest of the covered j.u.c classes that {@code cls} is or extends, or null. */
   static String typeOf(Class<?> cls) {
     for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
@@ -323,36 +347,49 @@ public final class ExecutorTasks {
    */
   public static void submitted(Object executor, Object task) {
     try {
-      TaskRecorder rec = recorder;
-      if (rec == null || task == null) {
-        return;
-      }
-      ExecutorRecord r = cachedRecordOf(executor);
-      if (r == null) {
-        return;
-      }
-      long now = System.nanoTime();
-      Object context = rec.currentContext();
-      Class<?> cls = task.getClass();
-      TaskRing ring =
-          r.kind == ExecutorRecord.THREAD_POOL || isSubmissionWrapper(cls)
-              ? r.ringForSubmission()
-              : null;
-      int slot = ring == null ? -1 : ring.put(task, now, context);
-      if (slot >= 0) {
-        if (r.kind == ExecutorRecord.FORK_JOIN && carriesItsSlot(cls)) {
-          // A plain write: no other thread holds the task before the pool publishes it.
-          int status = (int) TASK_STATUS.get(task);
-          TASK_STATUS.set(task, (status & ~TAG_BITS) | (slot + 1));
-        }
-        return;
-      }
-      tasks.put(task, r, now, context);
-      if (r.kind == ExecutorRecord.FORK_JOIN) {
-        FORK_JOIN_QUEUED.add(1);
+      if (recorder != null && task != null) {
+        submitted(cachedRecordOf(executor), task);
       }
     } catch (Throwable t) {
       failed("submit", t);
+    }
+  }
+
+  /** Entry of {@code ThreadPoolExecutor.execute}: {@link #submitted}, by the pools' own table. */
+  public static void submittedToPool(ThreadPoolExecutor executor, Object task) {
+    try {
+      if (recorder != null && task != null) {
+        submitted(threadPoolRecordOf(executor), task);
+      }
+    } catch (Throwable t) {
+      failed("submit", t);
+    }
+  }
+
+  private static void submitted(ExecutorRecord r, Object task) {
+    TaskRecorder rec = recorder;
+    if (rec == null || r == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    Object context = rec.currentContext();
+    Class<?> cls = task.getClass();
+    TaskRing ring =
+        r.kind == ExecutorRecord.THREAD_POOL || isSubmissionWrapper(cls)
+            ? r.ringForSubmission()
+            : null;
+    int slot = ring == null ? -1 : ring.put(task, now, context);
+    if (slot >= 0) {
+      if (r.kind == ExecutorRecord.FORK_JOIN && carriesItsSlot(cls)) {
+        // A plain write: no other thread holds the task before the pool publishes it.
+        int status = (int) TASK_STATUS.get(task);
+        TASK_STATUS.set(task, (status & ~TAG_BITS) | (slot + 1));
+      }
+      return;
+    }
+    tasks.put(task, r, now, context);
+    if (r.kind == ExecutorRecord.FORK_JOIN) {
+      FORK_JOIN_QUEUED.add(1);
     }
   }
 
@@ -500,7 +537,7 @@ public final class ExecutorTasks {
       if (task == null || t == null) {
         return;
       }
-      ExecutorRecord r = cachedRecordOf(executor);
+      ExecutorRecord r = threadPoolRecordOf(executor);
       if (r == null) {
         return; // not timed: the JDK's or the agent's, or built before the agent
       }

@@ -474,6 +474,36 @@ class ExecutorTasksTest {
     }
   }
 
+  /**
+   * The thread pools' shared table answers for the pool in a slot only; a second pool whose hash
+   * falls on the same slot is answered through the thread's cache and does not take the slot.
+   */
+  @Test
+  void theSharedTableAnswersForItsOwnPoolAndKeepsItsSlot() {
+    ThreadPoolExecutor a = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+    ExecutorTasks.built(a, Resources.siteId("ThreadPoolExecutor", "Test.sharedA:1"));
+    List<ThreadPoolExecutor> others = new java.util.ArrayList<>();
+    ThreadPoolExecutor b;
+    do { // a pool whose identity hash shares a's slot
+      b = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+      others.add(b);
+    } while (((System.identityHashCode(b) ^ System.identityHashCode(a)) & 63) != 0);
+    ExecutorTasks.built(b, Resources.siteId("ThreadPoolExecutor", "Test.sharedB:1"));
+    ThreadPoolExecutor untimed = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+
+    ExecutorRecord ra = ExecutorTasks.threadPoolRecordOf(a);
+    assertThat(ra.name.name).isEqualTo("Test.sharedA:1");
+    assertThat(ExecutorTasks.threadPoolRecordOf(b).name.name).isEqualTo("Test.sharedB:1");
+    assertThat(ExecutorTasks.threadPoolRecordOf(a)).isSameAs(ra);
+    assertThat(ExecutorTasks.threadPoolRecordOf(untimed)).isNull();
+    assertThat(ExecutorTasks.threadPoolRecordOf(untimed)).isNull();
+    assertThat(ExecutorTasks.threadPoolRecordOf(b).name.name).isEqualTo("Test.sharedB:1");
+    assertThat(ExecutorTasks.threadPoolRecordOf(a)).isSameAs(ra);
+    a.shutdownNow();
+    untimed.shutdownNow();
+    others.forEach(ThreadPoolExecutor::shutdownNow);
+  }
+
   @Test
   void aTimedPoolThatExecutorsBuiltRegistersItsWorkQueueAtItsFirstTask() throws Exception {
     java.util.concurrent.ExecutorService built = java.util.concurrent.Executors.newFixedThreadPool(1);

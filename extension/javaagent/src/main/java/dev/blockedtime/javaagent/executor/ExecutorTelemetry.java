@@ -59,7 +59,7 @@ public final class ExecutorTelemetry implements TaskRecorder {
   @Override
   public void queued(ResourceName executor, long sinceNanos, long queuedNanos, Object context) {
     Attributes attrs = attributes(executor);
-    double seconds = queuedNanos / 1e9;
+    double seconds = queuedNanos * 1e-9; // a multiply: a division's latency is several of them
     // The submitter's context, not the worker's current one (which the agent has not set yet):
     // an exemplar, where the SDK keeps one, points at the trace that queued the task, and the
     // SDK does not look the current context up once more per task.

@@ -75,8 +75,9 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @SuppressWarnings("unused")
   public static class ExecuteAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.This Object executor, @Advice.Argument(0) Runnable task) {
-      ExecutorTasks.submitted(executor, task);
+    public static void enter(
+        @Advice.This ThreadPoolExecutor executor, @Advice.Argument(0) Runnable task) {
+      ExecutorTasks.submittedToPool(executor, task);
     }
   }
 
