@@ -308,7 +308,9 @@ public final class ExecutorTasks {
    * loads per task, and a thread pool's header, unlike a fork/join pool's (whose hot fields share
    * its line), is not written while it runs: reading the hash from it misses no cache.
    * A slot is written only while empty or its pool is gone: two pools that share one do not take
-   * it from each other, and the second goes on through the thread's cache.
+   * it from each other, and the second goes on through the thread's cache. As in that cache, a
+   * slot holds the record (whose reference to the pool is weak), never the pool: at most one
+   * record per slot outlives its pool, until another pool takes the slot.
    */
   static ExecutorRecord threadPoolRecordOf(ThreadPoolExecutor executor) {
     int i = System.identityHashCode(executor) & (POOL_SLOTS - 1);
