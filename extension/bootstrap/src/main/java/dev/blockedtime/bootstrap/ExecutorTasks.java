@@ -344,8 +344,9 @@ public final class ExecutorTasks {
   // ---------------------------------------------------------------- submission
 
   /**
-   * Entry of {@code ThreadPoolExecutor.execute}, and of an external push to a {@code ForkJoinPool}
-   * (JDK 17): {@code task} is about to be handed to {@code executor}.
+   * Entry of an external push to a {@code ForkJoinPool} ({@code externalPush} on JDK 17, a push
+   * from outside on JDK 25): {@code task} is about to be handed to {@code executor}. Any pool
+   * works here; a thread pool's {@code execute} comes through {@link #submittedToPool}.
    */
   public static void submitted(Object executor, Object task) {
     try {
