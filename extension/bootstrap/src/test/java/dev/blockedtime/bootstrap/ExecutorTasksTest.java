@@ -475,11 +475,12 @@ class ExecutorTasksTest {
   }
 
   /**
-   * The thread pools' shared table answers for the pool in a slot only; a second pool whose hash
-   * falls on the same slot is answered through the thread's cache and does not take the slot.
+   * Two thread pools whose identity hashes fall on one slot of the shared table, looked up in turn,
+   * each get their own record every time (the second through the thread's cache), and a pool that
+   * is not timed gets none.
    */
   @Test
-  void theSharedTableAnswersForItsOwnPoolAndKeepsItsSlot() {
+  void poolsThatShareASlotOfTheTableEachGetTheirOwnRecord() {
     ThreadPoolExecutor a = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     ExecutorTasks.built(a, Resources.siteId("ThreadPoolExecutor", "Test.sharedA:1"));
     List<ThreadPoolExecutor> others = new java.util.ArrayList<>();
