@@ -29,6 +29,11 @@ import org.openjdk.jmh.infra.Control;
  *   <li>{@code abqHandoff}: a producer thread doing {@code put} and a consumer doing {@code take}
  *       on an {@code ArrayBlockingQueue} of capacity 1, so nearly every operation parks. The score
  *       is the group's total: put ops + take ops per microsecond (2 per element handed over).
+ *   <li>{@code besideHandoffs}: {@code abqHandoff}'s two threads, and a third doing {@code
+ *       abqPutTake} on a queue of its own, which never waits. Its score ({@code
+ *       besideHandoffs:ownPutTake}) is the cost of the exit advice on a path that does not wait
+ *       while other threads' waits open and close all the time, as in a service whose queues are
+ *       busy.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -109,5 +114,26 @@ public class QueueBenchmarks {
       return h.queue.poll();
     }
     return h.queue.take();
+  }
+
+  @Benchmark
+  @Group("besideHandoffs")
+  @GroupThreads(1)
+  public void handoffPut(Handoff h, Control control) throws InterruptedException {
+    put(h, control);
+  }
+
+  @Benchmark
+  @Group("besideHandoffs")
+  @GroupThreads(1)
+  public Object handoffTake(Handoff h, Control control) throws InterruptedException {
+    return take(h, control);
+  }
+
+  @Benchmark
+  @Group("besideHandoffs")
+  @GroupThreads(1)
+  public Object ownPutTake(SingleThread s) throws InterruptedException {
+    return abqPutTake(s);
   }
 }

@@ -33,9 +33,9 @@ public final class BlockedTime {
       ThreadLocal.withInitial(() -> new ThreadState(Thread.currentThread()));
 
   // Threads whose operation wait has stopped parking and waits for the operation's exit to close
-  // it. Nonzero only between the end of a park and the return of the method that parked. The
-  // exit advice reads it plainly (opWaitPending).
-  private static final PaddedCounter AWAITING_EXIT = new PaddedCounter();
+  // it, by stripe of threads. Nonzero only between the end of a park and the return of the method
+  // that parked. The exit advice reads its own thread's stripe plainly (opWaitPending).
+  private static final ExitCounters AWAITING_EXIT = new ExitCounters();
 
   private static volatile Settings settings = Settings.defaults();
   private static volatile Recorder recorder;
@@ -227,17 +227,17 @@ public final class BlockedTime {
   }
 
   /**
-   * Whether any thread has a wait waiting for its operation's exit: the exit advice of a blocking
-   * queue method calls {@link #opReturned} only then (or when a timed call gave up), so a method
-   * that did not wait pays one read of a counter that is almost always 0.
+   * Whether this thread, or another of its stripe ({@link ExitCounters}), has a wait waiting for
+   * its operation's exit: the exit advice of a blocking queue method calls {@link #opReturned}
+   * only then (or when a timed call gave up), so a method that did not wait pays one read of a
+   * counter that is almost always 0, on a line that only its stripe's threads write.
    *
-   * <p>A plain read of a plain field, with no barrier for the compiler to keep (an {@code
-   * AtomicInteger}'s {@code getPlain()} is an Unsafe access, which C2 fences): a thread needs to
-   * see only its own increments, which program order shows it; another thread's, seen late or
-   * early, cost at most one needless {@link #opReturned}.
+   * <p>A plain read of a plain array element, with no barrier for the compiler to keep: a thread
+   * needs to see only its own increments, which program order shows it; another thread's, seen
+   * late or early, cost at most one needless {@link #opReturned}.
    */
   public static boolean opWaitPending() {
-    return AWAITING_EXIT.get() != 0;
+    return AWAITING_EXIT.current() != 0;
   }
 
   /**
@@ -316,11 +316,16 @@ public final class BlockedTime {
     }
   }
 
+  /** All threads' pending exits: for tests. */
+  static long pendingExits() {
+    return AWAITING_EXIT.sum();
+  }
+
   /** The gauge collector found {@code s}'s thread dead with its wait open: it will never exit. */
   static void forgetDeadThread(ThreadState s) {
     if (s.awaitingExit) {
       s.awaitingExit = false;
-      AWAITING_EXIT.add(-1);
+      AWAITING_EXIT.add(s.exitStripe, -1);
     }
   }
 
@@ -429,7 +434,7 @@ public final class BlockedTime {
         finish(s, s.waitOp, Outcome.INTERRUPTED);
       } else if (s.open && !s.awaitingExit) {
         s.awaitingExit = true;
-        AWAITING_EXIT.add(1);
+        AWAITING_EXIT.add(s.exitStripe, 1);
       }
     } catch (Throwable t) {
       failed("wait", t);
@@ -605,7 +610,7 @@ public final class BlockedTime {
     s.waitState = null;
     if (s.awaitingExit) {
       s.awaitingExit = false;
-      AWAITING_EXIT.add(-1);
+      AWAITING_EXIT.add(s.exitStripe, -1);
     }
     s.waitToken = 0;
     s.waitQueue = null;

@@ -56,6 +56,8 @@ public final class ThreadState {
   }
   /** The wait's parks are over and it waits for its operation's exit (counted by BlockedTime.opWaitPending). */
   boolean awaitingExit;
+  /** Where {@link #awaitingExit} is counted: the thread's stripe (ExitCounters). */
+  final int exitStripe;
   int depth;
   boolean transferSegment;
   byte role;
@@ -74,6 +76,7 @@ public final class ThreadState {
 
   ThreadState(Thread thread) {
     this.thread = new java.lang.ref.WeakReference<>(thread);
+    this.exitStripe = ExitCounters.stripeOf(thread);
     this.ignored = isAgentThread(thread.getName());
   }
 

@@ -90,6 +90,17 @@ class BlockedTimeTest {
     return onNewThread("scenario", body);
   }
 
+  private static int sweepsAskedFor;
+
+  /**
+   * A time at which a snapshot sweeps the dead threads: liveness is checked at most once per
+   * sweep interval, so each call goes an interval past the one before.
+   */
+  private static long nextSweepDue() {
+    sweepsAskedFor++;
+    return System.nanoTime() + 2L * sweepsAskedFor * InProgressWaits.SWEEP_INTERVAL_NANOS;
+  }
+
   private List<WaitEvent> eventsOf(Thread t) {
     return events.stream().filter(e -> e.thread == t).collect(Collectors.toList());
   }
@@ -513,6 +524,34 @@ class BlockedTimeTest {
   // ------------------------------------------------------------------ marked calls, closing exits
   // What the instrumentation does: WaitCalls marks only the call that parks, and the blocking
   // method's exit advice calls opReturned only while opWaitPending().
+
+  @Test
+  void aPendingExitIsSeenByItsOwnThreadNotByThreadsOfOtherStripes() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    onNewThread(
+        () -> {
+          ThreadState marked = BlockedTime.opEnter(q, "put");
+          QueueDriver.waitEnd(BlockedTime.awaitBegin(notFull(q), "await"), 1);
+          BlockedTime.opLeave(marked);
+          assertThat(BlockedTime.opWaitPending()).isTrue();
+          int mine = ExitCounters.stripeOf(Thread.currentThread());
+          FutureTask<Boolean> look;
+          Thread other;
+          do {
+            look = new FutureTask<>(BlockedTime::opWaitPending);
+            other = new Thread(look);
+          } while (ExitCounters.stripeOf(other) == mine);
+          other.start();
+          // another stripe's queue exits do not call into the wait path for this thread's wait
+          assertThat(look.get(10, TimeUnit.SECONDS)).isFalse();
+          BlockedTime.opReturned(q, "put", null, false, 0, null);
+          assertThat(BlockedTime.opWaitPending()).isFalse();
+          return null;
+        });
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).operation).isEqualTo("put");
+  }
 
   @Test
   void aMarkedParkStaysOpenUntilTheMethodExitsAndIsNamedByIt() throws Exception {
@@ -1023,11 +1062,32 @@ class BlockedTimeTest {
     assertThat(t.isAlive()).isFalse();
     assertThat(InProgressWaits.open()).isEqualTo(1);
     assertThat(InProgressWaits.holds(t)).isTrue();
-    // liveness is checked at most once per sweep interval: the next sweep is due by then
-    long nextSweepDue = System.nanoTime() + InProgressWaits.SWEEP_INTERVAL_NANOS;
+    long nextSweepDue = nextSweepDue();
     assertThat(InProgressWaits.snapshot(ResourceName.Kind.QUEUE, nextSweepDue)).isEmpty();
     assertThat(InProgressWaits.open()).isZero();
     assertThat(InProgressWaits.holds(t)).isFalse();
+  }
+
+  @Test
+  void aThreadThatDiedWaitingForItsExitIsUncountedFromItsStripe() throws Exception {
+    ArrayBlockingQueue<Object> q = new ArrayBlockingQueue<>(1);
+    QueueDriver.register(q, "ArrayBlockingQueue");
+    long before = BlockedTime.pendingExits();
+    Thread t =
+        new Thread(
+            () -> {
+              ThreadState marked = BlockedTime.opEnter(q, "put");
+              QueueDriver.waitEnd(BlockedTime.waitBegin(notFull(q)), 1);
+              BlockedTime.opLeave(marked);
+              // dies before its exit advice runs
+            },
+            "dies-before-exit");
+    t.start();
+    t.join(10_000);
+    assertThat(BlockedTime.pendingExits()).isEqualTo(before + 1);
+    long nextSweepDue = nextSweepDue();
+    assertThat(InProgressWaits.snapshot(ResourceName.Kind.QUEUE, nextSweepDue)).isEmpty();
+    assertThat(BlockedTime.pendingExits()).isEqualTo(before);
   }
 
   @Test
