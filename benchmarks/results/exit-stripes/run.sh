@@ -21,16 +21,8 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-wt=""
-trap '[[ -z "$wt" ]] || git -C "$root" worktree remove --force "$wt"' EXIT # a failed build too
-for v in base:c2ef1b2 stripes:69c39a4; do
-  wt="$(mktemp -d)"
-  git -C "$root" worktree add -q --detach "$wt" "${v#*:}"
-  mvn -B -ntp -q -f "$wt/pom.xml" package -pl extension/bootstrap,extension/javaagent -am -DskipTests
-  cp "$wt/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar" "$out/${v%%:*}.jar"
-  git -C "$root" worktree remove --force "$wt"
-  wt=""
-done
+"$here/extension-at.sh" c2ef1b2 "$out/base.jar"
+"$here/extension-at.sh" 69c39a4 "$out/stripes.jar"
 
 for r in $(seq 1 "$rounds"); do
   for v in base stripes; do

@@ -21,16 +21,8 @@ mkdir -p "$out"
 
 source "$here/build.sh"
 
-wt=""
-trap '[[ -z "$wt" ]] || git -C "$root" worktree remove --force "$wt"' EXIT # a failed build too
-for v in base:1701976 poolcache:577e9a1; do
-  wt="$(mktemp -d)"
-  git -C "$root" worktree add -q --detach "$wt" "${v#*:}"
-  mvn -B -ntp -q -f "$wt/pom.xml" package -pl extension/bootstrap,extension/javaagent -am -DskipTests
-  cp "$wt/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar" "$out/${v%%:*}.jar"
-  git -C "$root" worktree remove --force "$wt"
-  wt=""
-done
+"$here/extension-at.sh" 1701976 "$out/base.jar"
+"$here/extension-at.sh" 577e9a1 "$out/poolcache.jar"
 
 for r in $(seq 1 "$rounds"); do
   for v in base poolcache; do

@@ -25,16 +25,8 @@ mkdir -p "$out"
 source "$here/build.sh"
 
 cp "$extension" "$out/ring.jar"
-wt=""
-trap '[[ -z "$wt" ]] || git -C "$root" worktree remove --force "$wt"' EXIT # a failed build too
 for v in ring-no-atomics no-ring; do
-  wt="$(mktemp -d)"
-  git -C "$root" worktree add -q --detach "$wt" HEAD
-  git -C "$wt" apply "$share/$v.patch"
-  mvn -B -ntp -q -f "$wt/pom.xml" package -pl extension/bootstrap,extension/javaagent -am -DskipTests
-  cp "$wt/extension/javaagent/target/blocked-time-extension-0.1.0-SNAPSHOT.jar" "$out/$v.jar"
-  git -C "$root" worktree remove --force "$wt"
-  wt=""
+  "$here/extension-at.sh" HEAD "$out/$v.jar" "$share/$v.patch"
 done
 
 for r in $(seq 1 "$rounds"); do

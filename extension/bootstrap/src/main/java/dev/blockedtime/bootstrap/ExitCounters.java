@@ -23,6 +23,7 @@ final class ExitCounters {
   // the first stride left empty keeps stripe 0 off the array's header
   private final long[] cells = new long[(STRIPES + 1) * STRIDE];
 
+  @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value
   static int stripeOf(Thread thread) {
     return (int) thread.getId() & (STRIPES - 1);
   }
