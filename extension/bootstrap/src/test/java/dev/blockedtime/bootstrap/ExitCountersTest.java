@@ -29,13 +29,4 @@ class ExitCountersTest {
     counters.add(mine, -1);
     assertThat(counters.current()).isZero();
   }
-
-  @Test
-  void everyThreadIdMapsToAStripe() {
-    assertThat(Integer.bitCount(ExitCounters.STRIPES)).isEqualTo(1);
-    for (int i = 0; i < 3 * ExitCounters.STRIPES; i++) {
-      int stripe = ExitCounters.stripeOf(new Thread(() -> {}));
-      assertThat(stripe).isBetween(0, ExitCounters.STRIPES - 1);
-    }
-  }
 }
