@@ -31,11 +31,15 @@ class NamingTest {
         }
       }
       assertThat(expected).hasSize(32);
-      receiver.awaitUntil(
-          "a series for every resource built",
-          () -> expected.stream().allMatch(e -> isPool(e[1])
-              ? !executorSeries(receiver, e[2]).isEmpty() : !series(receiver, e[2]).isEmpty()),
-          Duration.ofSeconds(20));
+      try {
+        receiver.awaitUntil(
+            "a series for every resource built",
+            () -> expected.stream().allMatch(e -> isPool(e[1])
+                ? !executorSeries(receiver, e[2]).isEmpty() : !series(receiver, e[2]).isEmpty()),
+            Duration.ofSeconds(20));
+      } catch (AssertionError e) { // say which names came instead
+        throw new AssertionError(e.getMessage() + "; names exported: " + names(receiver), e);
+      }
       for (String[] e : expected) {
         String type = e[1];
         String site = e[2];
@@ -56,6 +60,21 @@ class NamingTest {
                     .isEqualTo(type));
       }
     }
+  }
+
+  /** Every queue, lock and executor name exported, for a failure's message. */
+  private static List<Object> names(OtlpReceiver receiver) {
+    List<Object> names = new ArrayList<>();
+    for (String metric : List.of("jvm.queue.blocked.duration", "jvm.lock.blocked.duration", "jvm.executor.queued.duration")) {
+      for (HistogramPoint p : receiver.latestHistograms(metric).values()) {
+        for (String key : List.of("jvm.queue.name", "jvm.lock.name", "jvm.executor.name")) {
+          if (p.attributes().containsKey(key)) {
+            names.add(p.attributes().get(key));
+          }
+        }
+      }
+    }
+    return names;
   }
 
   static boolean isPool(String type) {
