@@ -1,6 +1,9 @@
 package dev.blockedtime.bootstrap;
 
 import java.lang.StackWalker.StackFrame;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,7 +49,63 @@ public final class Frames {
     "java.util.AbstractQueue",
   };
 
+  // The class the JDK's walker gives its frames, and a getter of the descriptor text the VM wrote
+  // into such a frame (its field "type", filled with its name: JDK 22 and later), or null.
+  private static final Class<?> FRAME_CLASS = frameClass();
+  private static final MethodHandle RAW_TYPE = rawType(FRAME_CLASS);
+
   private Frames() {}
+
+  /**
+   * {@code frame.getDescriptor()}, without its cost on JDK 22 and later: there it resolves the
+   * method's {@code MethodType} (each parameter's class, through the class loader) only to print it
+   * again, half a microsecond a frame on JDK 25, eight times in each long wait's walk. The VM has
+   * already written the descriptor into the frame as text, with the method's name; this reads it.
+   */
+  static String descriptor(StackFrame frame) {
+    if (RAW_TYPE != null && frame.getClass() == FRAME_CLASS) {
+      try {
+        frame.getMethodName(); // the VM fills in the name and the descriptor together
+        Object type = (Object) RAW_TYPE.invokeExact(frame);
+        if (type instanceof String) {
+          return (String) type;
+        }
+        if (type instanceof MethodType) {
+          return ((MethodType) type).toMethodDescriptorString();
+        }
+      } catch (Throwable t) {
+        // fall through to the public method
+      }
+    }
+    return frame.getDescriptor();
+  }
+
+  private static Class<?> frameClass() {
+    try {
+      return Class.forName("java.lang.StackFrameInfo", false, null);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static MethodHandle rawType(Class<?> frameClass) {
+    try {
+      if (frameClass == null || frameClass.getDeclaredField("type").getType() != Object.class) {
+        return null;
+      }
+      // needs java.lang opened to the core: BootstrapInjector does that (tests: surefire's argLine)
+      return MethodHandles.privateLookupIn(frameClass, MethodHandles.lookup())
+          .findGetter(frameClass, "type", Object.class)
+          .asType(MethodType.methodType(Object.class, StackFrame.class));
+    } catch (Throwable t) {
+      return null; // JDK 17's frames have no such field; their getDescriptor() is cheap
+    }
+  }
+
+  /** Whether {@link #descriptor} reads the frame's own text (for tests). */
+  static boolean readsRawDescriptors() {
+    return RAW_TYPE != null;
+  }
 
   static boolean isJdk(String className) {
     return className.startsWith("java.")

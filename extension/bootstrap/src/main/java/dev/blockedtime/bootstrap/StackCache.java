@@ -96,7 +96,7 @@ final class StackCache {
           }
           classes[i] = new WeakReference<>(f.getDeclaringClass());
           methods[i] = f.getMethodName();
-          descriptors[i] = f.getDescriptor();
+          descriptors[i] = Frames.descriptor(f);
           bcis[i] = f.getByteCodeIndex();
         }
       } catch (UnsupportedOperationException e) {
@@ -122,7 +122,7 @@ final class StackCache {
         if (bcis[i] != f.getByteCodeIndex()
             || classes[i].get() != f.getDeclaringClass()
             || !methods[i].equals(f.getMethodName())
-            || !descriptors[i].equals(f.getDescriptor())) {
+            || !descriptors[i].equals(Frames.descriptor(f))) {
           return false;
         }
       }

@@ -13,11 +13,43 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.lang.StackWalker.StackFrame;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FramesTest {
+  /** Overloads, so that the descriptors of two frames of one method name differ. */
+  private static List<String[]> frames(String s) {
+    return walk();
+  }
+
+  private static List<String[]> frames(int i) {
+    return walk();
+  }
+
+  private static List<String[]> walk() {
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(s -> s.limit(12)
+            .map((StackFrame f) -> new String[] {f.getMethodName(), Frames.descriptor(f), f.getDescriptor()})
+            .collect(Collectors.toList()));
+  }
+
+  @Test
+  void aFramesDescriptorIsTheOneTheJdkGives() {
+    List<String[]> all = new ArrayList<>(frames("x"));
+    all.addAll(frames(1));
+    for (String[] f : all) {
+      assertThat(f[1]).as(f[0]).isEqualTo(f[2]);
+    }
+    assertThat(all).anySatisfy(f -> assertThat(f[1]).isEqualTo("(Ljava/lang/String;)Ljava/util/List;"));
+    assertThat(all).anySatisfy(f -> assertThat(f[1]).isEqualTo("(I)Ljava/util/List;"));
+    // JDK 22 and later: read from the frame, not resolved (the test JVM opens java.lang, as the
+    // extension does for the core)
+    assertThat(Frames.readsRawDescriptors()).isEqualTo(Runtime.version().feature() >= 22);
+  }
+
 
   // ------------------------------------------------------------------ hash
 

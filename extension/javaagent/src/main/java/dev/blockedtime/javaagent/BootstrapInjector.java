@@ -14,7 +14,8 @@ import java.util.jar.JarFile;
 /**
  * Puts the bootstrap core on the bootstrap class path, where advice inlined into {@code
  * java.util.concurrent} can call it, and opens {@code java.util.concurrent} to it so that it can
- * read the queues' internal locks and conditions.
+ * read the queues' internal locks and conditions (and {@code java.lang}, for the descriptor text of
+ * a stack frame: {@code Frames.descriptor}).
  *
  * <p>The core travels inside the extension jar as a nested jar rather than as classes, so the
  * extension's own class loader can never define a second copy of it. This class must not refer to
@@ -53,6 +54,7 @@ final class BootstrapInjector {
       Map<String, Set<Module>> opens = new HashMap<>();
       opens.put("java.util.concurrent", Collections.singleton(core));
       opens.put("java.util.concurrent.locks", Collections.singleton(core));
+      opens.put("java.lang", Collections.singleton(core)); // a stack frame's descriptor text (Frames.descriptor)
       inst.redefineModule(
           Object.class.getModule(),
           Collections.emptySet(),
