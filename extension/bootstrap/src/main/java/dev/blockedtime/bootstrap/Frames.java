@@ -59,7 +59,8 @@ public final class Frames {
   /**
    * {@code frame.getDescriptor()}, without its cost on JDK 22 and later: there it resolves the
    * method's {@code MethodType} (each parameter's class, through the class loader) only to print it
-   * again, half a microsecond a frame on JDK 25, eight times in each long wait's walk. The VM has
+   * again, eight times in each long wait's walk: on JDK 25 most of a walk of a stack seen before
+   * (StackWalkBenchmarks, README). The VM has
    * already written the descriptor into the frame as text, with the method's name; this reads it.
    */
   static String descriptor(StackFrame frame) {

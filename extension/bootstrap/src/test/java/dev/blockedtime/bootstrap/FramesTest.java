@@ -7,13 +7,13 @@ import dev.blockedtime.testsupport.SiteProbe;
 import com.bundledlib.BundledLib;
 import io.opentelemetry.javaagent.blockedtimetest.AgentProbe;
 import io.opentelemetry.javaagent.blockedtimetest.FakeAgentClassLoader;
+import java.lang.StackWalker.StackFrame;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.lang.StackWalker.StackFrame;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +49,6 @@ class FramesTest {
     // extension does for the core)
     assertThat(Frames.readsRawDescriptors()).isEqualTo(Runtime.version().feature() >= 22);
   }
-
 
   // ------------------------------------------------------------------ hash
 
