@@ -2,6 +2,7 @@ package dev.blockedtime.benchmarks;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +30,11 @@ import org.openjdk.jmh.infra.Control;
  *   <li>{@code abqHandoff}: a producer thread doing {@code put} and a consumer doing {@code take}
  *       on an {@code ArrayBlockingQueue} of capacity 1, so nearly every operation parks. The score
  *       is the group's total: put ops + take ops per microsecond (2 per element handed over).
+ *   <li>{@code lbdPutTake}: {@code abqPutTake} on a {@code LinkedBlockingDeque}, whose {@code put}
+ *       and {@code take} the extension gives a copy of {@code putLast} and {@code takeFirst}
+ *       (DequeDelegates): the copy's cost on the path that does not wait.
+ *   <li>{@code lbdHandoff}: {@code abqHandoff} on a {@code LinkedBlockingDeque} of capacity 1:
+ *       the deque's wait path, which named its waits with a stack walk before the copies.
  *   <li>{@code besideHandoffs}: {@code abqHandoff}'s two threads, and a third doing {@code
  *       abqPutTake} on a queue of its own, which never waits. Its score ({@code
  *       besideHandoffs:ownPutTake}) is the cost of the exit advice on a path that does not wait
@@ -46,11 +52,13 @@ public class QueueBenchmarks {
     final Object element = new Object();
     BlockingQueue<Object> abq;
     BlockingQueue<Object> lbq;
+    BlockingQueue<Object> lbd;
 
     @Setup
     public void setup() {
       abq = new ArrayBlockingQueue<>(1024);
       lbq = new LinkedBlockingQueue<>();
+      lbd = new LinkedBlockingDeque<>(1024);
     }
   }
 
@@ -72,6 +80,12 @@ public class QueueBenchmarks {
     return s.abq.take();
   }
 
+  @Benchmark
+  public Object lbdPutTake(SingleThread s) throws InterruptedException {
+    s.lbd.put(s.element);
+    return s.lbd.take();
+  }
+
   /** Shared by the two threads of one {@code abqHandoff} group. */
   @State(Scope.Group)
   public static class Handoff {
@@ -81,6 +95,18 @@ public class QueueBenchmarks {
     @Setup
     public void setup() {
       queue = new ArrayBlockingQueue<>(1);
+    }
+  }
+
+  /** Shared by the two threads of one {@code lbdHandoff} group. */
+  @State(Scope.Group)
+  public static class DequeHandoff {
+    final Object element = new Object();
+    BlockingQueue<Object> queue;
+
+    @Setup
+    public void setup() {
+      queue = new LinkedBlockingDeque<>(1);
     }
   }
 
@@ -99,21 +125,30 @@ public class QueueBenchmarks {
   @Group("abqHandoff")
   @GroupThreads(1)
   public void put(Handoff h, Control control) throws InterruptedException {
+    put(h.queue, h.element, control);
+  }
+
+  static void put(BlockingQueue<Object> queue, Object element, Control control)
+      throws InterruptedException {
     if (control.stopMeasurement) {
-      h.queue.offer(h.element);
+      queue.offer(element);
       return;
     }
-    h.queue.put(h.element);
+    queue.put(element);
   }
 
   @Benchmark
   @Group("abqHandoff")
   @GroupThreads(1)
   public Object take(Handoff h, Control control) throws InterruptedException {
+    return take(h.queue, control);
+  }
+
+  static Object take(BlockingQueue<Object> queue, Control control) throws InterruptedException {
     if (control.stopMeasurement) {
-      return h.queue.poll();
+      return queue.poll();
     }
-    return h.queue.take();
+    return queue.take();
   }
 
   @Benchmark
@@ -135,5 +170,19 @@ public class QueueBenchmarks {
   @GroupThreads(1)
   public Object ownPutTake(SingleThread s) throws InterruptedException {
     return abqPutTake(s);
+  }
+
+  @Benchmark
+  @Group("lbdHandoff")
+  @GroupThreads(1)
+  public void lbdPut(DequeHandoff h, Control control) throws InterruptedException {
+    put(h.queue, h.element, control);
+  }
+
+  @Benchmark
+  @Group("lbdHandoff")
+  @GroupThreads(1)
+  public Object lbdTake(DequeHandoff h, Control control) throws InterruptedException {
+    return take(h.queue, control);
   }
 }

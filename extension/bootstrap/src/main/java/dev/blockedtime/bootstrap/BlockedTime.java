@@ -149,6 +149,15 @@ public final class BlockedTime {
     recorder = newRecorder;
   }
 
+  /**
+   * {@code LinkedBlockingDeque}'s class as loaded runs a copy of each of {@code delegates}
+   * ({@code putLast}, ...) inside the method that calls it, for the deque's own class: called by
+   * the transformer that made the copies, before the class is defined.
+   */
+  public static void dequeDelegatesCopied(String... delegates) {
+    Ops.copied(delegates);
+  }
+
   // ---------------------------------------------------------------- resources
 
   /**

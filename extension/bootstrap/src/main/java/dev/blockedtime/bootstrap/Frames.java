@@ -126,7 +126,8 @@ public final class Frames {
 
   /**
    * Whether the innermost frame of {@code className.method} on this thread's stack was called
-   * by {@code className.caller}.
+   * by {@code className.caller}, through any number of overrides of {@code method} (frames of
+   * that method name: an application subclass's override that calls super's).
    */
   // The walks below iterate the walker's own stream, counting: a limit() stage would make C2
   // compile the stream's wrapping spliterator (half a second of a compiler thread, as
@@ -141,6 +142,9 @@ public final class Frames {
             StackFrame f = it.next();
             boolean match = f.getClassName().equals(className);
             if (below) {
+              if (f.getMethodName().equals(method)) {
+                continue; // an override that called super's
+              }
               return match && f.getMethodName().equals(caller);
             }
             below = match && f.getMethodName().equals(method);

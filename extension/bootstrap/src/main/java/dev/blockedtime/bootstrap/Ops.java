@@ -8,6 +8,12 @@ import jdk.internal.vm.annotation.DontInline;
 final class Ops {
   static final String UNKNOWN = "unknown";
   private static final String DEQUE = "java.util.concurrent.LinkedBlockingDeque";
+  private static final String[] DELEGATES = {"putLast", "takeFirst", "offerLast", "pollFirst"};
+  private static final String[] DELEGATORS = {"put", "take", "offer", "poll"};
+
+  // Bit i: DELEGATES[i] runs as a copy inside DELEGATORS[i] for the deque's own class. Written
+  // once, by the transformer, before the deque's class is defined.
+  private static volatile int copied;
 
   // Keys are method names compiled into the advice: a small, fixed set.
   private static final ConcurrentHashMap<String, String> SNAKE = new ConcurrentHashMap<>();
@@ -112,29 +118,67 @@ final class Ops {
     return Frames.calledFrom(DEQUE, method, delegator);
   }
 
-  /** The deque method that may delegate to {@code method} of {@code queue}, or null. */
+  /**
+   * The deque method that may delegate to {@code method} of {@code queue}, or null. For the
+   * deque's own class none does once the delegating methods run their copies ({@link #copied}):
+   * only an application subclass's can.
+   */
   private static String delegatorOf(Object queue, String method) {
     if (!(queue instanceof LinkedBlockingDeque)) {
       return null;
     }
-    String delegator;
+    int i = indexOf(method);
+    if (i < 0 || ((copied & (1 << i)) != 0 && queue.getClass() == LinkedBlockingDeque.class)) {
+      return null;
+    }
+    return DELEGATORS[i];
+  }
+
+  private static int indexOf(String method) {
     switch (method) {
       case "putLast":
-        delegator = "put";
-        break;
+        return 0;
       case "takeFirst":
-        delegator = "take";
-        break;
+        return 1;
       case "offerLast":
-        delegator = "offer";
-        break;
+        return 2;
       case "pollFirst":
-        delegator = "poll";
-        break;
+        return 3;
       default:
-        return null;
+        return -1;
     }
-    return delegator;
+  }
+
+  /** See {@link BlockedTime#dequeDelegatesCopied}. */
+  static void copied(String... delegates) {
+    int bits = copied;
+    for (String d : delegates) {
+      int i = indexOf(d);
+      if (i >= 0) {
+        bits |= 1 << i;
+      }
+    }
+    copied = bits;
+  }
+
+  /** For tests: the copies' bits, to restore. */
+  static int copiedBits() {
+    return copied;
+  }
+
+  static void copiedBits(int bits) {
+    copied = bits;
+  }
+
+  /** The delegates copied, comma-separated (tests read it). */
+  static String copiedDelegates() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < DELEGATES.length; i++) {
+      if ((copied & (1 << i)) != 0) {
+        b.append(b.length() == 0 ? "" : ",").append(DELEGATES[i]);
+      }
+    }
+    return b.toString();
   }
 
   /** Whether a queue operation takes elements out (its waits are for an element: state empty). */

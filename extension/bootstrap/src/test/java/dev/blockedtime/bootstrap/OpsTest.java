@@ -76,4 +76,33 @@ class OpsTest {
     assertThat(Ops.delegated(new LinkedBlockingDeque<>(), "putFirst", "put")).isFalse();
     assertThat(Ops.delegated(new ArrayBlockingQueue<>(1), "putLast", "put")).isFalse();
   }
+
+  @Test
+  void onceTheDequesDelegatesAreCopiedOnlyASubclassDelegates() {
+    LinkedBlockingDeque<Object> deque = new LinkedBlockingDeque<>();
+    LinkedBlockingDeque<Object> subclass = new LinkedBlockingDeque<>() {};
+    int before = Ops.copiedBits();
+    try {
+      Ops.copiedBits(0);
+      assertThat(Ops.delegated(deque, "putLast", "put")).isTrue();
+      assertThat(Ops.delegated(deque, "takeFirst", "take")).isTrue();
+
+      Ops.copied("putLast", "takeFirst", "offerLast", "pollFirst", "notADelegate");
+      assertThat(Ops.copiedDelegates()).isEqualTo("putLast,takeFirst,offerLast,pollFirst");
+      // the deque's own put runs its copy of putLast: a putLast wait is putLast's own
+      assertThat(Ops.delegated(deque, "putLast", "put")).isFalse();
+      assertThat(Ops.delegated(deque, "pollFirst", Ops.UNKNOWN)).isFalse();
+      assertThat(Ops.delegator(deque, "offerLast")).isNull();
+      // an application subclass keeps put's call to putLast, which it may override
+      assertThat(Ops.delegated(subclass, "putLast", "put")).isTrue();
+      assertThat(Ops.delegated(subclass, "takeFirst", "take")).isTrue();
+
+      Ops.copiedBits(0);
+      Ops.copied("takeFirst");
+      assertThat(Ops.delegated(deque, "putLast", "put")).isTrue(); // put was not copied
+      assertThat(Ops.delegated(deque, "takeFirst", "take")).isFalse();
+    } finally {
+      Ops.copiedBits(before);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import dev.blockedtime.bootstrap.Log;
 import dev.blockedtime.bootstrap.Settings;
 import dev.blockedtime.javaagent.deadlock.DeadlockDetector;
 import dev.blockedtime.javaagent.instrumentation.AllocationSites;
+import dev.blockedtime.javaagent.instrumentation.DequeDelegates;
 import dev.blockedtime.javaagent.executor.ExecutorTelemetry;
 import dev.blockedtime.javaagent.monitor.MonitorContention;
 import dev.blockedtime.javaagent.telemetry.FutureTelemetry;
@@ -29,6 +30,10 @@ public final class CoreSetup {
         AllocationSites.install(BootstrapInjector::instrumentation, settings);
       } catch (Throwable t) { // a linkage error: the agent lacks what the rewriting needs
         Log.once("sites", "cannot rewrite allocation sites; resources built by the application are not named", t);
+      }
+      if (settings.queues) {
+        // added before the agent's own transformer, which must see the copies (see DequeDelegates)
+        DequeDelegates.install(BootstrapInjector::instrumentation);
       }
     }
   }
