@@ -4,6 +4,7 @@ import java.lang.StackWalker.StackFrame;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,6 +54,9 @@ public final class Frames {
   // into such a frame (its field "type", filled with its name: JDK 22 and later), or null.
   private static final Class<?> FRAME_CLASS = frameClass();
   private static final MethodHandle RAW_TYPE = rawType(FRAME_CLASS);
+  // A getter of the object the VM gives each frame for its method, or null (see methodId).
+  private static final Class<?> RESOLVED_METHOD = resolvedMethodClass();
+  private static final MethodHandle METHOD_ID = methodIdGetter(FRAME_CLASS);
 
   private Frames() {}
 
@@ -101,6 +105,75 @@ public final class Frames {
     } catch (Throwable t) {
       return null; // JDK 17's frames have no such field; their getDescriptor() is cheap
     }
+  }
+
+  /**
+   * The object that stands for {@code frame}'s method, the same for every frame of that method,
+   * or null. The VM identifies a frame's method to Java with a {@code ResolvedMethodName} that it
+   * interns (one per method, while it lives): on JDK 17 in the
+   * frame's {@code MemberName}, from JDK 22 in the frame itself. Comparing it costs nothing,
+   * where the method's name and descriptor cost a call into the VM for each frame (it writes them
+   * only when asked). Needs {@code java.lang} and, on JDK 17, {@code java.lang.invoke} opened to
+   * the core, which BootstrapInjector does.
+   */
+  static Object methodId(StackFrame frame) {
+    if (METHOD_ID != null && frame.getClass() == FRAME_CLASS) {
+      try {
+        Object id = (Object) METHOD_ID.invokeExact(frame);
+        if (id != null && id.getClass() == RESOLVED_METHOD) {
+          return id;
+        }
+      } catch (Throwable t) {
+        // no identity: the caller compares names
+      }
+    }
+    return null;
+  }
+
+  private static Class<?> resolvedMethodClass() {
+    try {
+      return Class.forName("java.lang.invoke.ResolvedMethodName", false, null);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static MethodHandle methodIdGetter(Class<?> frameClass) {
+    if (frameClass == null || RESOLVED_METHOD == null) {
+      return null;
+    }
+    MethodType shape = MethodType.methodType(Object.class, StackFrame.class);
+    try {
+      // JDK 22 and later: the frame's superclass holds the method (or, for a walker that asked
+      // for classes only, the class)
+      Class<?> classFrame = frameClass.getSuperclass();
+      if (classFrame.getName().equals("java.lang.ClassFrameInfo")) {
+        return MethodHandles.privateLookupIn(classFrame, MethodHandles.lookup())
+            .findGetter(classFrame, "classOrMemberName", Object.class)
+            .asType(shape);
+      }
+      // JDK 17: the frame's MemberName holds it
+      Class<?> memberName = Class.forName("java.lang.invoke.MemberName", false, null);
+      MethodHandle frameMember =
+          MethodHandles.privateLookupIn(frameClass, MethodHandles.lookup())
+              .findGetter(frameClass, "memberName", Object.class)
+              .asType(MethodType.methodType(memberName, frameClass));
+      // no lookup may be made in java.lang.invoke itself: an opened field, unreflected
+      Field methodField = memberName.getDeclaredField("method");
+      methodField.setAccessible(true);
+      MethodHandle method =
+          MethodHandles.lookup()
+              .unreflectGetter(methodField)
+              .asType(MethodType.methodType(Object.class, memberName));
+      return MethodHandles.filterReturnValue(frameMember, method).asType(shape);
+    } catch (Throwable t) {
+      return null; // not opened, or another JDK's layout: names are compared
+    }
+  }
+
+  /** Whether {@link #methodId} has an identity to give (for tests). */
+  static boolean identifiesMethods() {
+    return METHOD_ID != null;
   }
 
   /** Whether {@link #descriptor} reads the frame's own text (for tests). */

@@ -50,6 +50,29 @@ class FramesTest {
     assertThat(Frames.readsRawDescriptors()).isEqualTo(Runtime.version().feature() >= 22);
   }
 
+  /** The identity of this method's frame, from a walk; overloaded like {@link #frames}. */
+  private static Object methodId(String s) {
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(st -> Frames.methodId(st.findFirst().orElseThrow()));
+  }
+
+  private static Object methodId(int i) {
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        .walk(st -> Frames.methodId(st.findFirst().orElseThrow()));
+  }
+
+  @Test
+  void aMethodsFramesAreIdentifiedByOneObjectInEveryWalk() {
+    // the test JVM opens java.lang and java.lang.invoke, as the extension does for the core
+    assertThat(Frames.identifiesMethods()).isTrue();
+    Object first = methodId("x");
+    assertThat(first).isNotNull();
+    assertThat(methodId("y")).isSameAs(first);
+    assertThat(methodId(1)).isNotNull().isNotSameAs(first); // an overload is another method
+    // a frame the JDK did not make has none: the cache compares its names
+    assertThat(Frames.methodId(new FakeFrame(Integer.class, "run", "(I)V", 4, 10))).isNull();
+  }
+
   // ------------------------------------------------------------------ hash
 
   /** FNV-1a 64 over UTF-8, written independently with BigInteger arithmetic modulo 2^64. */

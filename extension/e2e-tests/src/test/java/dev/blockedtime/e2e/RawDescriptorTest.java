@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Under the agent, the core reads each stack frame's descriptor from the frame on JDK 22 and later
  * (the extension opens {@code java.lang} to it): a long wait's stack walk does not resolve eight
- * {@code MethodType}s there (see {@code Frames.descriptor}).
+ * {@code MethodType}s there (see {@code Frames.descriptor}). On JDK 17 and 25 it identifies each
+ * frame's method without asking the VM for its name ({@code Frames.methodId}).
  */
 class RawDescriptorTest {
   @Test
@@ -24,6 +25,8 @@ class RawDescriptorTest {
       Matcher m = Pattern.compile("RAW (true|false) FEATURE (\\d+)").matcher(jvm.output());
       assertThat(m.find()).as(jvm.output()).isTrue();
       assertThat(Boolean.parseBoolean(m.group(1))).isEqualTo(Integer.parseInt(m.group(2)) >= 22);
+      // on every JDK tested: the extension opens java.lang and java.lang.invoke to the core
+      assertThat(jvm.output()).contains("METHOD IDS true");
       assertThat(jvm.output()).doesNotContain("[blocked-time] WARN");
     }
   }

@@ -54,7 +54,9 @@ final class BootstrapInjector {
       Map<String, Set<Module>> opens = new HashMap<>();
       opens.put("java.util.concurrent", Collections.singleton(core));
       opens.put("java.util.concurrent.locks", Collections.singleton(core));
-      opens.put("java.lang", Collections.singleton(core)); // a stack frame's descriptor text (Frames.descriptor)
+      // a stack frame's descriptor text and its method's identity (Frames.descriptor, methodId)
+      opens.put("java.lang", Collections.singleton(core));
+      opens.put("java.lang.invoke", Collections.singleton(core)); // JDK 17's frames keep it there
       inst.redefineModule(
           Object.class.getModule(),
           Collections.emptySet(),
