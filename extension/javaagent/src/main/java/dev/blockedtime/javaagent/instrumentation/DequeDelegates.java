@@ -35,6 +35,9 @@ import org.objectweb.asm.Type;
  * <p>It runs before the agent's own transformer (it is added first and can retransform), so the
  * agent's advice and member substitution see the copies as the methods' own code. A method whose
  * body is not the one-call delegation it expects is left as it is, and its waits keep the walk.
+ * The core is told which copies were made as they are made, before the class is defined: should
+ * a later transformer fail on the class, the JVM loads the JDK's own, and those four methods'
+ * waits would be named after their delegates (the agent logs such a failure).
  *
  * <p>What changes for the application: nothing but stack traces through those four methods, which
  * show one frame ({@code put}, at a line of {@code putLast}) where they showed two.
