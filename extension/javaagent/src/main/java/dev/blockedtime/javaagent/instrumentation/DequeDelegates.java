@@ -242,8 +242,7 @@ public final class DequeDelegates implements ClassFileTransformer {
   /**
    * A method's code as it was read (expanded frames), to be written again, once, into another
    * method of the same class with the same parameters (a copy leaves out the local variables'
- * names).
-   * Also notes what {@link Delegator#isDelegation} and {@link #canMove} look at.
+   * names). Also notes what {@link Delegator#isDelegation} and {@link #canMove} look at.
    */
   static final class Code extends MethodVisitor {
     private final List<BiConsumer<MethodVisitor, Map<Label, Label>>> instructions = new ArrayList<>();
