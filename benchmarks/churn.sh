@@ -3,13 +3,17 @@
 # type, 8 threads on every lock type, a million short-lived queues and as many locks) under the
 # agent alone and under the agent with the extension, alternating, ROUNDS times each. Prints each
 # run's wall time and the whole JVM's CPU time, their medians and ratios, and writes them to
-# <out>/churn.md. It also gives each round's own ratio (its two runs are adjacent), their median,
-# and their mean with a 95% interval: a host whose speed drifts by a third within an hour moves
-# both runs of a round alike, so the rounds' ratios spread less than the runs do. The issue's target is the wall time. The CPU time says whether a difference is
-# work this JVM did; the program keeps every CPU busy, so on a host whose speed moves it moves too.
+# <out>/churn.md; <out>/parts.txt has, for each run, when each group of the program's threads
+# ended (the program's PARTS line). It also gives each round's own ratio (its two runs are
+# adjacent), their median, and their mean with a 95% interval: a host whose speed drifts by a
+# third within an hour moves both runs of a round alike, so the rounds' ratios spread less than
+# the runs do. The issue's target is the wall time. The CPU time says whether a difference is
+# work this JVM did; the program keeps every CPU busy, so on a host whose speed moves it moves
+# too. A run that prints no result (a thread of the program died, say) stops the script.
 #
 #   benchmarks/churn.sh                  # 5 rounds, default sizes (about 40 s per run)
 #   ROUNDS=3 benchmarks/churn.sh 20000 100000 1000000   # items, increments, resources churned
+#   ROUNDS=3 benchmarks/churn.sh 1000000 0 0 0          # ArrayBlockingQueue's part alone
 #
 # Environment: JAVA_HOME picks the JDK; SKIP_BUILD=1 reuses the jars; OUT (default
 # benchmarks/target/churn); EXT_ARGS, extra JVM arguments for the extension's runs only (its
@@ -43,6 +47,7 @@ report="$out/churn.md"
   echo "| round | config | seconds | CPU seconds | heap before (MB) | heap after (MB) |"
   echo "|---|---|---:|---:|---:|---:|"
 } > "$report"
+: > "$out/parts.txt"
 for ((r = 1; r <= rounds; r++)); do
   # alternate which configuration goes first, so a drifting machine hits both alike
   if ((r % 2)); then order=(agent ext); else order=(ext agent); fi
@@ -51,10 +56,17 @@ for ((r = 1; r <= rounds; r++)); do
       # shellcheck disable=SC2086 # EXT_ARGS is a list of arguments
       ext_opt=("-Dotel.javaagent.extensions=$extension")
       [[ "${NO_EXTENSION:-0}" == 1 ]] && ext_opt=()
-      line=$("$java" "${ext_opt[@]}" ${EXT_ARGS:-} "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+      lines=$("$java" "${ext_opt[@]}" ${EXT_ARGS:-} "${common[@]}" 2>/dev/null | grep -E '^(RESULT|PARTS|FAILED) churn-program' || true)
     else
-      line=$("$java" "${common[@]}" 2>/dev/null | grep '^RESULT churn-program')
+      lines=$("$java" "${common[@]}" 2>/dev/null | grep -E '^(RESULT|PARTS|FAILED) churn-program' || true)
     fi
+    line=$(grep '^RESULT' <<<"$lines" || true)
+    if [[ -z $line ]]; then
+      echo "round $r, $config: no result. ${lines:-The JVM printed nothing (it crashed, or did not start).}" | tee -a "$report" >&2
+      exit 1
+    fi
+    # when each group of threads ended (seconds after start): which part the run waited for
+    echo "$r $config $(grep '^PARTS' <<<"$lines" | cut -d' ' -f3-)" >> "$out/parts.txt"
     secs=$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$line")
     cpu=$(sed -E 's/.*cpuSeconds=([0-9.]+).*/\1/' <<<"$line")
     before=$(sed -E 's/.*heapBeforeMb=([0-9.]+).*/\1/' <<<"$line")

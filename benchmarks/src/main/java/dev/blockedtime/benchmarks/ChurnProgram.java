@@ -30,7 +30,10 @@ import java.util.concurrent.locks.StampedLock;
  * the live heap before and after the churn.
  *
  * <p>Arguments: items per producer (default 1,000,000), increments per lock thread (default
- * 5,000,000), resources churned (default 1,000,000 queues and as many locks). The defaults make a
+ * 5,000,000), resources churned (default 1,000,000 queues and as many locks), and the queue types
+ * to run (indexes into {@link #GROUPS}, comma-separated; default all seven). Besides its {@code
+ * RESULT} line it prints a {@code PARTS} line: when each group's last thread ended, in seconds
+ * after the start, which tells which part the run waited for. The defaults make a
  * program of about 40 seconds under the agent alone on 2 CPUs, the scale of issue #10's (59 s): at
  * a fiftieth of that (20,000 items, 100,000 increments) the run ends within the seconds after
  * start-up in which the JIT still compiles the agent's and the extension's code, and measures
@@ -45,6 +48,19 @@ public final class ChurnProgram {
     int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int increments = args.length > 1 ? Integer.parseInt(args[1]) : 5_000_000;
     int churn = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+    // the queue types to run (indexes into GROUPS, comma-separated; default all seven), to look
+    // at one part of the program on its own
+    String types = "," + (args.length > 3 ? args[3] : "0,1,2,3,4,5,6") + ",";
+    if (!types.matches(".*,[0-6],.*")) {
+      throw new IllegalArgumentException("no queue type (0-6) among " + types);
+    }
+    // A thread that dies (an OutOfMemoryError when an unbounded queue's backlog outgrows the heap)
+    // would leave its partners waiting for ever: end the run at once, saying why, instead.
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+      System.out.println("FAILED churn-program " + t.getName() + ": " + e);
+      System.out.flush();
+      Runtime.getRuntime().halt(1);
+    });
 
     churn(20_000); // the same code paths, warm
     long heapBefore = usedHeapAfterGc();
@@ -52,7 +68,13 @@ public final class ChurnProgram {
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     List<long[]> checks = new ArrayList<>();
+    // when each group's last thread ended, in nanoseconds after start: 7 queue types, locks, churn
+    long[] ends = new long[GROUPS.length];
     for (int type = 0; type < 7; type++) {
+      if (!types.contains("," + type + ",")) {
+        continue;
+      }
+      int group = type;
       BlockingQueue<Object> q = queue(type, 64);
       long[] sums = new long[2 * THREADS];
       checks.add(sums);
@@ -63,11 +85,13 @@ public final class ChurnProgram {
             q.put(new Item(i));
             sums[id] += i;
           }
+          ended(ends, group, start);
         }));
         threads.add(start(() -> {
           for (int i = 0; i < items; i++) {
             sums[THREADS + id] += ((Item) q.take()).value;
           }
+          ended(ends, group, start);
         }));
       }
     }
@@ -117,9 +141,11 @@ public final class ChurnProgram {
             }
           }
         }
+        ended(ends, 7, start);
       }));
     }
     int churned = churn(churn);
+    ended(ends, 8, start);
     for (Thread t : threads) {
       t.join();
     }
@@ -154,6 +180,22 @@ public final class ChurnProgram {
         cpu / 1e9,
         heapBefore / 1048576.0,
         heapAfter / 1048576.0);
+    StringBuilder parts = new StringBuilder("PARTS churn-program");
+    for (int g = 0; g < GROUPS.length; g++) {
+      parts.append(String.format(java.util.Locale.ROOT, " %s=%.3f", GROUPS[g], ends[g] / 1e9));
+    }
+    System.out.println(parts);
+  }
+
+  /** The groups whose end {@link #ended} records, in the order of the PARTS line. */
+  static final String[] GROUPS = {"abq", "lbq", "lbd", "pbq", "sq", "ltq", "dq", "locks", "churn"};
+
+  /** Records that a thread of group {@code g} ended now, if it is the group's last so far. */
+  private static void ended(long[] ends, int g, long start) {
+    long t = System.nanoTime() - start;
+    synchronized (ends) {
+      ends[g] = Math.max(ends[g], t);
+    }
   }
 
   private interface Body {

@@ -113,6 +113,22 @@ public class LockBenchmarks {
     }
   }
 
+  /**
+   * Eight threads on one lock on a machine with fewer CPUs: acquires park and hand the lock over,
+   * as in a service whose threads outnumber its CPUs. Every slow acquire is a wait the extension
+   * records; what it does while the thread holds the lock lengthens every holder's turn.
+   */
+  @Benchmark
+  @Threads(8)
+  public long parkingReentrantLock(Shared s) {
+    s.lock.lock();
+    try {
+      return ++s.counter;
+    } finally {
+      s.lock.unlock();
+    }
+  }
+
   @Benchmark
   @Threads(2)
   public long contendedSynchronized(Shared s) {
