@@ -11,7 +11,8 @@
 #   ROUNDS=3 benchmarks/churn-rusage.sh 1000000 0 0 0   # ArrayBlockingQueue's part alone
 #   ROUNDS=3 benchmarks/churn-rusage.sh 1 0 0 0         # start-up and warm-up only: the fixed part
 #
-# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/churn-rusage) as churn.sh.
+# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/churn-rusage) and EXT_ARGS
+# (extra JVM arguments for the extension's runs only, its settings) as churn.sh.
 # Needs GNU time (/usr/bin/time; Debian's package "time"). Arguments: ChurnProgram's.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ report="$out/rusage.md"
 {
   echo "# ChurnProgram: the whole JVM's CPU time and context switches, agent alone vs agent + blocked-time"
   echo
-  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}"
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg); args: ${*:-defaults}; extension's extra JVM arguments: ${EXT_ARGS:-none}"
   echo
   echo "| round | config | wall (s) | user (s) | system (s) | voluntary switches | involuntary switches |"
   echo "|---|---|---:|---:|---:|---:|---:|"
@@ -40,7 +41,8 @@ for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then order=(agent ext); else order=(ext agent); fi
   for config in "${order[@]}"; do
     ext_opt=()
-    [[ $config == ext ]] && ext_opt=("-Dotel.javaagent.extensions=$extension")
+    # shellcheck disable=SC2206 # EXT_ARGS is a list of arguments
+    [[ $config == ext ]] && ext_opt=("-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-})
     stats=$(/usr/bin/time -f "%e %U %S %w %c" "$java" "${ext_opt[@]}" "${churn_java[@]}" "$@" 2>&1 >"$out/last.out" | tail -1)
     grep -q '^RESULT' "$out/last.out" || { echo "round $r, $config: no result" | tee -a "$report" >&2; exit 1; }
     read -r wall user sys vcs ivcs <<<"$stats"
