@@ -6,7 +6,7 @@
 # extension records; the user time is where the extension's own work shows. Unlike the wall time
 # of the whole program, those two hardly depend on which group of threads the scheduler favours.
 # Writes <out>/rusage.md: every run, the medians per configuration, and the extension's extra user
-# time per voluntary switch of its runs.
+# time per voluntary switch of its runs (start-up included: subtract a run of `1 0 0 0`'s).
 #
 #   ROUNDS=3 benchmarks/churn-rusage.sh 1000000 0 0 0   # ArrayBlockingQueue's part alone
 #   ROUNDS=3 benchmarks/churn-rusage.sh 1 0 0 0         # start-up and warm-up only: the fixed part
@@ -63,5 +63,6 @@ for c in ("agent", "ext"):
 extra = med["ext"][1] - med["agent"][1]
 print()
 print(f"The extension's runs: {extra:+.2f} s of user time (medians), "
-      f"{1e6 * extra / max(med['ext'][3], 1):.2f} us per voluntary switch of their median run.")
+      f"{1e6 * extra / max(med['ext'][3], 1):.2f} us per voluntary switch of their median run "
+      "(start-up and warm-up included).")
 PY
