@@ -473,7 +473,11 @@ public final class BlockedTime {
     }
   }
 
-  /** Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link #waitEnd}. */
+  /**
+   * Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link
+   * #parkEnd}. Opens a rendezvous queue's wait, or marks a park inside a wait of its own that is
+   * open already (a lock's, a semaphore's, a condition's): see {@link #parkEnd}.
+   */
   @DontInline // see finish
   public static ThreadState parkBegin(Object blocker) {
     try {
@@ -481,10 +485,46 @@ public final class BlockedTime {
         return null;
       }
       ThreadState s = STATE.get();
-      return s.depth == 0 ? begin(s, blocker, true, 0, null) : null;
+      if (s.depth == 0) {
+        return begin(s, blocker, true, 0, null);
+      }
+      if (s.standalone && s.parkStack == null && !s.busy) {
+        s.innerPark = true;
+        return s;
+      }
+      return null;
     } catch (Throwable t) {
       failed("wait", t);
       return null;
+    }
+  }
+
+  /**
+   * Exit of a park whose {@link #parkBegin} returned {@code s}. A park inside a lock's wait that
+   * has lasted the stack threshold walks the stack here, not when the acquire returns: the thread
+   * then holds the lock (or the permit), and a walk of microseconds there would lengthen the
+   * critical section every other thread of the lock waits for, and make them park more. Here the
+   * lock is free to the others while this thread walks.
+   */
+  @DontInline // see finish
+  public static void parkEnd(ThreadState s) {
+    try {
+      if (!s.innerPark) {
+        waitEnd(s, 1);
+        return;
+      }
+      s.innerPark = false;
+      if (s.open && recorder != null && s.rehearsal == null
+          && System.nanoTime() - s.startNanos >= settings.stackThresholdNanos) {
+        s.busy = true;
+        try {
+          s.parkStack = Frames.waitingStack(settings.stackDepth);
+        } finally {
+          s.busy = false;
+        }
+      }
+    } catch (Throwable t) {
+      failed("wait", t);
     }
   }
 
@@ -627,6 +667,8 @@ public final class BlockedTime {
     s.standalone = false;
     s.depth = 0;
     s.transferSegment = false;
+    Frames.StackInfo walked = s.parkStack;
+    s.parkStack = null;
     Recorder r = s.rehearsal != null ? s.rehearsal : recorder;
     if (r == null || name == null) {
       return;
@@ -638,7 +680,7 @@ public final class BlockedTime {
       Frames.StackInfo stack = null;
       boolean first = false;
       if (duration >= cfg.stackThresholdNanos) {
-        stack = Frames.waitingStack(cfg.stackDepth);
+        stack = walked != null ? walked : Frames.waitingStack(cfg.stackDepth);
         if (stack != null) {
           StackTable.Seen seen = StackTable.see(stack.hash);
           first = seen == StackTable.Seen.FIRST;

@@ -63,6 +63,10 @@ public final class ThreadState {
   byte role;
   long startNanos;
   long endNanos;
+  /** Set while a park inside the open wait runs (see BlockedTime#parkEnd). */
+  boolean innerPark;
+  /** The stack of the open wait, walked at a park's return once it had lasted the stack threshold. */
+  Frames.StackInfo parkStack;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 

@@ -1017,6 +1017,9 @@ class BlockedTimeTest {
     };
     long firstStarted = System.nanoTime();
     threads[0].start();
+    while (opened.getCount() == 4) { // its wait opened: from there it waits 30 ms before the others
+      Thread.onSpinWait();
+    }
     sleep(30); // the first put has waited longest
     for (int i = 1; i < threads.length; i++) {
       threads[i].start();

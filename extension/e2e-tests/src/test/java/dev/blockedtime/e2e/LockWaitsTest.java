@@ -93,6 +93,9 @@ class LockWaitsTest {
         .containsEntry("jvm.lock.name", p.attributes().get("jvm.lock.name"))
         .containsEntry("code.stacktrace.hash", p.attributes().get("code.stacktrace.hash"))
         .containsKeys("jvm.blocked.duration", "thread.name", "thread.id", "code.stacktrace");
+    // walked when the lock's park returned (BlockedTime.parkEnd): still the application's lock()
+    assertThat((String) events.get(0).attributes().get("code.stacktrace"))
+        .startsWith(SCENARIOS + ".lockInSpan:");
     long waitNanos = (long) ((Double) events.get(0).attributes().get("jvm.blocked.duration") * 1e9);
     assertThat(span.endTimeUnixNano() - (events.get(0).timeUnixNano() + waitNanos))
         .isBetween(-5_000_000L, 150_000_000L); // span end follows the wait's end
