@@ -75,6 +75,14 @@ public final class BlockedTime {
       QueueState.of(Registration.NOT_FULL);
       Resources.lookup(s);
       Resources.warmUp();
+      // the hand-over of lock waits to the recorder thread (Deferred), on a ring of its own
+      Deferred ring = new Deferred();
+      Thread me = Thread.currentThread();
+      WaitEvent e = new WaitEvent(null, null, null, null, 0, 0, null, false, me, me.getName(), 0, false);
+      for (int i = 0; i < WARM_UP_WALKS; i++) {
+        ring.put(e);
+        ring.drainInto(x -> {});
+      }
       for (Class<?> c :
           new Class<?>[] {StackTable.class, StackTable.Seen.class, WaitEvent.class, LockOps.class, Registration.class}) {
         Class.forName(c.getName(), true, null);
@@ -664,9 +672,10 @@ public final class BlockedTime {
     s.waitToken = 0;
     s.waitQueue = null;
     s.open = false;
-    s.standalone = false;
     s.depth = 0;
     s.transferSegment = false;
+    boolean handOver = s.standalone;
+    s.standalone = false;
     Frames.StackInfo walked = s.parkStack;
     s.parkStack = null;
     Recorder r = s.rehearsal != null ? s.rehearsal : recorder;
@@ -690,10 +699,20 @@ public final class BlockedTime {
         }
       }
       Thread t = Thread.currentThread(); // finish runs on the waiting thread
-      record(
-          r,
+      // A wait of its own ends with the thread holding what it waited for (a lock, a permit): it
+      // hands the point to the recorder thread (see Deferred) and keeps here only what needs its
+      // context, the span event.
+      handOver &= s.rehearsal == null && !s.virtual && Deferred.running();
+      WaitEvent e =
           new WaitEvent(
-              name, op, state, outcome, start, duration, stack, first, t, t.getName(), threadId(t), true));
+              name, op, state, outcome, start, duration, stack, first, t, t.getName(), threadId(t), !handOver);
+      if (handOver) {
+        onWaitingThread(r, e);
+        if (Deferred.offer(s, e)) {
+          return;
+        }
+      }
+      record(r, e);
     } catch (Throwable t) {
       failed("record", t);
     } finally {
@@ -705,6 +724,30 @@ public final class BlockedTime {
   @DontInline
   private static void record(Recorder r, WaitEvent e) {
     r.record(e);
+  }
+
+  @DontInline // see record
+  private static void onWaitingThread(Recorder r, WaitEvent e) {
+    r.onWaitingThread(e);
+  }
+
+  /**
+   * Records the waits that threads handed over (see {@link Deferred}); called by the recorder
+   * thread, and by a metric collection before it reads the histograms. {@code sweepDead} also
+   * forgets the rings of threads that died. Returns how many waits it recorded.
+   */
+  public static int drainHandedOver(boolean sweepDead) {
+    ThreadState s = STATE.get();
+    boolean wasBusy = s.busy;
+    s.busy = true; // the SDK's own locks, taken while recording, are not waits
+    try {
+      return Deferred.drain(recorder, sweepDead);
+    } catch (Throwable t) {
+      failed("record", t);
+      return 0;
+    } finally {
+      s.busy = wasBusy;
+    }
   }
 
   @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value

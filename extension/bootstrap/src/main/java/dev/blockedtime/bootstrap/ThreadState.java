@@ -67,6 +67,13 @@ public final class ThreadState {
   boolean innerPark;
   /** The stack of the open wait, walked at a park's return once it had lasted the stack threshold. */
   Frames.StackInfo parkStack;
+  /** The waits this thread handed to the recorder thread, made at its first (see Deferred). */
+  Deferred deferred;
+  /**
+   * A virtual thread records its waits itself: a ring per thread, for threads that live as long as
+   * a request, would be garbage at the rate they are made.
+   */
+  final boolean virtual;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 
@@ -82,6 +89,7 @@ public final class ThreadState {
     this.thread = new java.lang.ref.WeakReference<>(thread);
     this.exitStripe = ExitCounters.stripeOf(thread);
     this.ignored = isAgentThread(thread.getName());
+    this.virtual = thread.getClass().getName().equals("java.lang.VirtualThread");
   }
 
   /** The thread, or null once it has died and been collected. */

@@ -96,6 +96,13 @@ class LockWaitsTest {
     // walked when the lock's park returned (BlockedTime.parkEnd): still the application's lock()
     assertThat((String) events.get(0).attributes().get("code.stacktrace"))
         .startsWith(SCENARIOS + ".lockInSpan:");
+    // the point, recorded on the recorder thread (Deferred), in the waiting thread's context: its
+    // exemplar points at the span (the SDK reports an exemplar in the export after its measurement)
+    String prefix = SCENARIOS + ".lockInSpan:";
+    assertThat(receiver.histogramPoints(DURATION).stream()
+            .filter(h -> String.valueOf(h.attributes().get("jvm.lock.name")).startsWith(prefix))
+            .flatMap(h -> h.exemplarSpanIds().stream()))
+        .contains(span.spanId());
     long waitNanos = (long) ((Double) events.get(0).attributes().get("jvm.blocked.duration") * 1e9);
     assertThat(span.endTimeUnixNano() - (events.get(0).timeUnixNano() + waitNanos))
         .isBetween(-5_000_000L, 150_000_000L); // span end follows the wait's end
