@@ -75,14 +75,6 @@ public final class BlockedTime {
       QueueState.of(Registration.NOT_FULL);
       Resources.lookup(s);
       Resources.warmUp();
-      // the hand-over of lock waits to the recorder thread (Deferred), on a ring of its own
-      Deferred ring = new Deferred();
-      Thread me = Thread.currentThread();
-      WaitEvent e = new WaitEvent(null, null, null, null, 0, 0, null, false, me, me.getName(), 0, false);
-      for (int i = 0; i < WARM_UP_WALKS; i++) {
-        ring.put(e);
-        ring.drainInto(x -> {});
-      }
       for (Class<?> c :
           new Class<?>[] {StackTable.class, StackTable.Seen.class, WaitEvent.class, LockOps.class, Registration.class}) {
         Class.forName(c.getName(), true, null);
@@ -481,11 +473,7 @@ public final class BlockedTime {
     }
   }
 
-  /**
-   * Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link
-   * #parkEnd}. Opens a rendezvous queue's wait, or marks a park inside a wait of its own that is
-   * open already (a lock's, a semaphore's, a condition's): see {@link #parkEnd}.
-   */
+  /** Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link #waitEnd}. */
   @DontInline // see finish
   public static ThreadState parkBegin(Object blocker) {
     try {
@@ -493,46 +481,10 @@ public final class BlockedTime {
         return null;
       }
       ThreadState s = STATE.get();
-      if (s.depth == 0) {
-        return begin(s, blocker, true, 0, null);
-      }
-      if (s.standalone && s.parkStack == null && !s.busy) {
-        s.innerPark = true;
-        return s;
-      }
-      return null;
+      return s.depth == 0 ? begin(s, blocker, true, 0, null) : null;
     } catch (Throwable t) {
       failed("wait", t);
       return null;
-    }
-  }
-
-  /**
-   * Exit of a park whose {@link #parkBegin} returned {@code s}. A park inside a lock's wait that
-   * has lasted the stack threshold walks the stack here, not when the acquire returns: the thread
-   * then holds the lock (or the permit), and a walk of microseconds there would lengthen the
-   * critical section every other thread of the lock waits for, and make them park more. Here the
-   * lock is free to the others while this thread walks.
-   */
-  @DontInline // see finish
-  public static void parkEnd(ThreadState s) {
-    try {
-      if (!s.innerPark) {
-        waitEnd(s, 1);
-        return;
-      }
-      s.innerPark = false;
-      if (s.open && recorder != null && s.rehearsal == null
-          && System.nanoTime() - s.startNanos >= settings.stackThresholdNanos) {
-        s.busy = true;
-        try {
-          s.parkStack = Frames.waitingStack(settings.stackDepth);
-        } finally {
-          s.busy = false;
-        }
-      }
-    } catch (Throwable t) {
-      failed("wait", t);
     }
   }
 
@@ -672,12 +624,9 @@ public final class BlockedTime {
     s.waitToken = 0;
     s.waitQueue = null;
     s.open = false;
+    s.standalone = false;
     s.depth = 0;
     s.transferSegment = false;
-    boolean handOver = s.standalone;
-    s.standalone = false;
-    Frames.StackInfo walked = s.parkStack;
-    s.parkStack = null;
     Recorder r = s.rehearsal != null ? s.rehearsal : recorder;
     if (r == null || name == null) {
       return;
@@ -689,7 +638,7 @@ public final class BlockedTime {
       Frames.StackInfo stack = null;
       boolean first = false;
       if (duration >= cfg.stackThresholdNanos) {
-        stack = walked != null ? walked : Frames.waitingStack(cfg.stackDepth);
+        stack = Frames.waitingStack(cfg.stackDepth);
         if (stack != null) {
           StackTable.Seen seen = StackTable.see(stack.hash);
           first = seen == StackTable.Seen.FIRST;
@@ -699,20 +648,10 @@ public final class BlockedTime {
         }
       }
       Thread t = Thread.currentThread(); // finish runs on the waiting thread
-      // A wait of its own ends with the thread holding what it waited for (a lock, a permit): it
-      // hands the point to the recorder thread (see Deferred) and keeps here only what needs its
-      // context, the span event.
-      handOver &= s.rehearsal == null && !s.virtual && Deferred.running();
-      WaitEvent e =
+      record(
+          r,
           new WaitEvent(
-              name, op, state, outcome, start, duration, stack, first, t, t.getName(), threadId(t), !handOver);
-      if (handOver) {
-        onWaitingThread(r, e);
-        if (Deferred.offer(s, e)) {
-          return;
-        }
-      }
-      record(r, e);
+              name, op, state, outcome, start, duration, stack, first, t, t.getName(), threadId(t), true));
     } catch (Throwable t) {
       failed("record", t);
     } finally {
@@ -724,30 +663,6 @@ public final class BlockedTime {
   @DontInline
   private static void record(Recorder r, WaitEvent e) {
     r.record(e);
-  }
-
-  @DontInline // see record
-  private static void onWaitingThread(Recorder r, WaitEvent e) {
-    r.onWaitingThread(e);
-  }
-
-  /**
-   * Records the waits that threads handed over (see {@link Deferred}); called by the recorder
-   * thread, and by a metric collection before it reads the histograms. {@code sweepDead} also
-   * forgets the rings of threads that died. Returns how many waits it recorded.
-   */
-  public static int drainHandedOver(boolean sweepDead) {
-    ThreadState s = STATE.get();
-    boolean wasBusy = s.busy;
-    s.busy = true; // the SDK's own locks, taken while recording, are not waits
-    try {
-      return Deferred.drain(recorder, sweepDead);
-    } catch (Throwable t) {
-      failed("record", t);
-      return 0;
-    } finally {
-      s.busy = wasBusy;
-    }
   }
 
   @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same value

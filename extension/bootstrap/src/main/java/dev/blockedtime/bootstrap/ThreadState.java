@@ -63,17 +63,6 @@ public final class ThreadState {
   byte role;
   long startNanos;
   long endNanos;
-  /** Set while a park inside the open wait runs (see BlockedTime#parkEnd). */
-  boolean innerPark;
-  /** The stack of the open wait, walked at a park's return once it had lasted the stack threshold. */
-  Frames.StackInfo parkStack;
-  /** The waits this thread handed to the recorder thread, made at its first (see Deferred). */
-  Deferred deferred;
-  /**
-   * A virtual thread records its waits itself: a ring per thread, for threads that live as long as
-   * a request, would be garbage at the rate they are made.
-   */
-  final boolean virtual;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 
@@ -89,7 +78,6 @@ public final class ThreadState {
     this.thread = new java.lang.ref.WeakReference<>(thread);
     this.exitStripe = ExitCounters.stripeOf(thread);
     this.ignored = isAgentThread(thread.getName());
-    this.virtual = thread.getClass().getName().equals("java.lang.VirtualThread");
   }
 
   /** The thread, or null once it has died and been collected. */

@@ -1,6 +1,6 @@
 package dev.blockedtime.bootstrap;
 
-/** One finished wait, handed to the {@link Recorder} on the thread that waited or (see {@link Deferred}) on the recorder thread. */
+/** One finished wait, handed to the {@link Recorder} on the thread that waited. */
 public final class WaitEvent {
   public final ResourceName name;
   public final String operation;
@@ -17,17 +17,8 @@ public final class WaitEvent {
   public final Thread thread;
   public final String threadName;
   public final long threadId;
-  /**
-   * Whether {@link Recorder#record} adds the span event: it runs on the waiting thread, and no
-   * {@link Recorder#spanEvent} was made for the wait.
-   */
+  /** Whether the wait is reported on the waiting thread, so it may add a span event. */
   public final boolean onWaitingThread;
-  /**
-   * For a wait recorded on the recorder thread: the waiting thread's context (an OpenTelemetry
-   * {@code Context}) when a span was current, which the histogram point is recorded in, for its
-   * exemplar. Set by {@link Recorder#onWaitingThread} before the wait is handed over.
-   */
-  public Object context;
 
   WaitEvent(
       ResourceName name,

@@ -80,47 +80,6 @@ class BlockedTimeLocksTest {
   }
 
   @Test
-  void aLongLockWaitWalksItsStackWhenItsParkReturnsNotOnceTheLockIsHeld() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Object sync = sync(lock, ReentrantLock.class);
-    QueueDriver.registerLock(sync, "ReentrantLock");
-
-    String[] lines =
-        onNewThread(
-            () -> {
-              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
-              String parkLine = QueueDriver.park(sync, 3);
-              return new String[] {parkLine, QueueDriver.waitEnd(s, 1)};
-            });
-
-    // the walk ran at the park's return (its line is the stack's top), not in the exit advice
-    assertThat(lines[0]).isNotEqualTo(lines[1]);
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.durationNanos).isGreaterThanOrEqualTo(3_000_000L);
-      assertThat(e.stack.text.split("\n")[0]).isEqualTo(lines[0]);
-    });
-  }
-
-  @Test
-  void aParkShorterThanTheStackThresholdLeavesTheWalkToTheWaitsEnd() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Object sync = sync(lock, ReentrantLock.class);
-    QueueDriver.registerLock(sync, "ReentrantLock");
-
-    String endLine =
-        onNewThread(
-            () -> {
-              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
-              QueueDriver.park(sync, 0);
-              Thread.sleep(3); // the wait passes the threshold after its park returned
-              return QueueDriver.waitEnd(s, 1);
-            });
-
-    assertThat(events).singleElement().satisfies(e ->
-        assertThat(e.stack.text.split("\n")[0]).isEqualTo(endLine));
-  }
-
-  @Test
   void timedTryLockThatGaveUpIsTimeout() throws Exception {
     ReentrantLock lock = new ReentrantLock();
     Object sync = sync(lock, ReentrantLock.class);

@@ -51,17 +51,6 @@ public final class QueueDriver {
     return SiteProbe.expected(at);
   }
 
-  /**
-   * A {@code LockSupport.park(blocker)} inside a wait that is open already, lasting {@code millis}
-   * (a sleep plays the park); returns the line of its exit's call into the core.
-   */
-  public static String park(Object blocker, long millis) throws InterruptedException {
-    ThreadState s = BlockedTime.parkBegin(blocker);
-    Thread.sleep(millis);
-    StackTraceElement at = new Throwable().getStackTrace()[0]; if (s != null) BlockedTime.parkEnd(s);
-    return SiteProbe.expected(at);
-  }
-
   /** {@code LockSupport.setCurrentBlocker(null)} after a rendezvous park. */
   public static String currentBlockerCleared() {
     StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.currentBlocker(null);

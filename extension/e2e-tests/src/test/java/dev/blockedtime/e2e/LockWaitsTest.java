@@ -93,11 +93,11 @@ class LockWaitsTest {
         .containsEntry("jvm.lock.name", p.attributes().get("jvm.lock.name"))
         .containsEntry("code.stacktrace.hash", p.attributes().get("code.stacktrace.hash"))
         .containsKeys("jvm.blocked.duration", "thread.name", "thread.id", "code.stacktrace");
-    // walked when the lock's park returned (BlockedTime.parkEnd): still the application's lock()
+    // the stack's top is the application's lock(), below the lock's own frames
     assertThat((String) events.get(0).attributes().get("code.stacktrace"))
         .startsWith(SCENARIOS + ".lockInSpan:");
-    // the point, recorded on the recorder thread (Deferred), in the waiting thread's context: its
-    // exemplar points at the span (the SDK reports an exemplar in the export after its measurement)
+    // the point is recorded in the waiting thread's context: its exemplar points at the span (the
+    // SDK reports an exemplar in the export after its measurement)
     String prefix = SCENARIOS + ".lockInSpan:";
     assertThat(receiver.histogramPoints(DURATION).stream()
             .filter(h -> String.valueOf(h.attributes().get("jvm.lock.name")).startsWith(prefix))

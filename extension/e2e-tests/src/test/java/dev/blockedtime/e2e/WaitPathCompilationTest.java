@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class WaitPathCompilationTest {
   static final List<String> WAIT_PATH =
-      List.of("opReturned", "opExit", "waitBegin", "awaitBegin", "waitEnd", "currentBlocker", "parkBegin", "parkEnd", "finish");
+      List.of("opReturned", "opExit", "waitBegin", "awaitBegin", "waitEnd", "currentBlocker", "parkBegin", "finish");
 
   @Test
   void theJdksQueueMethodsCallTheWaitPathInsteadOfInliningIt() {

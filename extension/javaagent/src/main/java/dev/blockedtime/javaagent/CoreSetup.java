@@ -43,7 +43,6 @@ public final class CoreSetup {
       Settings settings = BlockedTime.settings();
       if (settings.enabled) {
         BlockedTime.start(new OtelRecorder(GlobalOpenTelemetry.get(), settings));
-        HandOverRecorder.start();
         warmUpInTheBackground();
         if (settings.futures || settings.virtualThreads) {
           FutureWaits.start(new FutureTelemetry(GlobalOpenTelemetry.get(), settings));

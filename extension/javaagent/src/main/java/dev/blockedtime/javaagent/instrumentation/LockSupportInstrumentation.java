@@ -54,7 +54,7 @@ final class LockSupportInstrumentation implements TypeInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void exit(@Advice.Enter ThreadState state) {
       if (state != null) {
-        BlockedTime.parkEnd(state);
+        BlockedTime.waitEnd(state, 1);
       }
     }
   }

@@ -1,6 +1,5 @@
 package dev.blockedtime.javaagent.telemetry;
 
-import dev.blockedtime.bootstrap.BlockedTime;
 import dev.blockedtime.bootstrap.InProgressWaits;
 import dev.blockedtime.bootstrap.Recorder;
 import dev.blockedtime.bootstrap.ResourceName;
@@ -12,8 +11,6 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,12 +56,7 @@ public final class OtelRecorder implements Recorder {
     String hash = e.stack != null ? e.stack.hash : null;
     Attributes attrs = attributes(e.name, e.operation, e.state, e.outcome, hash);
     double seconds = e.durationNanos / 1e9;
-    DoubleHistogram histogram = queue ? queueDuration : lockDuration;
-    if (e.context instanceof Context) {
-      histogram.record(seconds, attrs, (Context) e.context); // on the recorder thread
-    } else {
-      histogram.record(seconds, attrs);
-    }
+    (queue ? queueDuration : lockDuration).record(seconds, attrs);
 
     if (e.firstOfStack && e.stack != null) {
       Instruments.stackRecord(
@@ -78,34 +70,15 @@ public final class OtelRecorder implements Recorder {
               .put(queue ? Instruments.QUEUE_TYPE : Instruments.LOCK_TYPE, e.name.type));
     }
     if (e.onWaitingThread && e.durationNanos >= spanEventThresholdNanos) {
-      spanEvent(e, attrs);
+      Instruments.waitSpanEvent(
+          queue ? Instruments.QUEUE_EVENT : Instruments.LOCK_EVENT,
+          attrs,
+          seconds,
+          e.threadName,
+          e.threadId,
+          e.firstOfStack && e.stack != null ? e.stack.text : null,
+          e.startNanos);
     }
-  }
-
-  /** Keeps the context for the exemplar, and adds the span event, where a span is current. */
-  @Override
-  public void onWaitingThread(WaitEvent e) {
-    Context context = Context.current();
-    Span span = Span.fromContext(context);
-    if (!span.getSpanContext().isValid()) {
-      return;
-    }
-    e.context = context;
-    if (e.durationNanos >= spanEventThresholdNanos && span.isRecording()) {
-      String hash = e.stack != null ? e.stack.hash : null;
-      spanEvent(e, attributes(e.name, e.operation, e.state, e.outcome, hash));
-    }
-  }
-
-  private static void spanEvent(WaitEvent e, Attributes attrs) {
-    Instruments.waitSpanEvent(
-        e.name.kind == ResourceName.Kind.QUEUE ? Instruments.QUEUE_EVENT : Instruments.LOCK_EVENT,
-        attrs,
-        e.durationNanos / 1e9,
-        e.threadName,
-        e.threadId,
-        e.firstOfStack && e.stack != null ? e.stack.text : null,
-        e.startNanos);
   }
 
   Attributes attributes(ResourceName name, String op, String state, String outcome, String hash) {
@@ -168,9 +141,6 @@ public final class OtelRecorder implements Recorder {
         oldestName,
         "How long the oldest wait still in progress has lasted.",
         (threads, oldest) -> {
-          // the SDK runs the callbacks before it reads the histograms: the waits handed to the
-          // recorder thread are in this collection
-          BlockedTime.drainHandedOver(false);
           for (InProgressWaits.Group g : InProgressWaits.snapshot(kind, System.nanoTime())) {
             Attributes attrs = resourceAttributes(g.name, g.operation, g.state);
             threads.record(g.threads, attrs);
