@@ -6,6 +6,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -92,6 +93,7 @@ public class LockBenchmarks {
   @State(Scope.Benchmark)
   public static class Shared {
     ReentrantLock lock;
+    ReentrantLock fairLock;
     final Object monitor = new Object();
     long counter;
 
@@ -99,6 +101,7 @@ public class LockBenchmarks {
     public void setup() throws InterruptedException {
       MonitorPart.awaitStreaming();
       lock = new ReentrantLock();
+      fairLock = new ReentrantLock(true);
     }
   }
 
@@ -129,6 +132,27 @@ public class LockBenchmarks {
     } finally {
       s.lock.unlock();
     }
+  }
+
+  /**
+   * Four threads on one fair lock that each hold it for a hundred tokens of JMH's busy work and do
+   * almost nothing outside it, on 2 CPUs: a fair lock goes to the thread that waited longest, so
+   * under contention nearly every acquire parks and ends holding the lock, and each such wait is
+   * recorded. (An unfair lock mostly goes back to the thread that released it, whose acquire does
+   * not wait.) What the extension does while the waiter holds the lock delays every other thread of
+   * the lock; run it with {@code --record-metrics}, so that the recording includes the SDK's
+   * histogram.
+   */
+  @Benchmark
+  @Threads(4)
+  public void heldFairLock(Shared s) {
+    s.fairLock.lock();
+    try {
+      Blackhole.consumeCPU(100);
+    } finally {
+      s.fairLock.unlock();
+    }
+    Blackhole.consumeCPU(5);
   }
 
   @Benchmark
