@@ -3,7 +3,9 @@
 # both extensions in git worktrees (extension-at.sh), then runs ROUNDS rounds; each round runs
 # churn.sh's one round (the agent alone, then the extension) for each commit, the two commits'
 # order swapped from round to round. Pools each commit's rounds with churn-combine.sh, and gives
-# each round's ratio of the two extensions' runs, wall and CPU time.
+# each round's ratio of the two extensions' runs, wall and CPU time. BASE and CHANGE are commits,
+# each optionally with a patch to apply to it: REV:PATCH (a variant that never goes on main, such
+# as the bisections under results/churn-ab-queues-*).
 #
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 SKIP_BUILD=1 benchmarks/churn-ab.sh BASE CHANGE [ROUNDS] [-- ARGS]
 #
@@ -23,8 +25,14 @@ out="${OUT:-$here/target/churn-ab}"
 mkdir -p "$out"
 
 source "$here/build.sh"
-"$here/extension-at.sh" "$base" "$out/base.jar"
-"$here/extension-at.sh" "$change" "$out/change.jar"
+# REV or REV:PATCH
+build() {
+  local rev="${1%%:*}" patch=""
+  [[ $1 == *:* ]] && patch="${1#*:}"
+  "$here/extension-at.sh" "$rev" "$2" ${patch:+"$patch"}
+}
+build "$base" "$out/base.jar"
+build "$change" "$out/change.jar"
 
 for r in $(seq 1 "$rounds"); do
   if ((r % 2)); then order=(base change); else order=(change base); fi
