@@ -2,7 +2,8 @@
 # Where ChurnProgram's CPU goes, by thread: the agent alone and the agent with the extension,
 # alternating, ROUNDS times each. Each run's threads are read from /proc every second (user +
 # system time, the last reading of each thread), grouped by name with the digits dropped
-# ("Thread-12" is "Thread-#": the program's own threads; "C2 CompilerThre": the JIT;
+# ("abq-take-3" is "abq-take-#": one group of the program's own threads, which ChurnProgram names
+# by part and role, "Thread-#" in runs before it did; "C2 CompilerThre": the JIT;
 # "blocked-time-jf": the monitor part's JFR stream; "JFR ..." Flight Recorder's own). Writes each
 # run's groups and, per group, the median over each configuration's runs to <out>/threads.md.
 # Unlike the wall time, a group's CPU says who did the work: the JIT compiling our advice, our

@@ -80,14 +80,14 @@ public final class ChurnProgram {
       checks.add(sums);
       for (int p = 0; p < THREADS; p++) {
         int id = p;
-        threads.add(start(() -> {
+        threads.add(start(GROUPS[group] + "-put-" + id, () -> {
           for (int i = 1; i <= items; i++) {
             q.put(new Item(i));
             sums[id] += i;
           }
           ended(ends, group, start);
         }));
-        threads.add(start(() -> {
+        threads.add(start(GROUPS[group] + "-take-" + id, () -> {
           for (int i = 0; i < items; i++) {
             sums[THREADS + id] += ((Item) q.take()).value;
           }
@@ -103,7 +103,7 @@ public final class ChurnProgram {
     StampedLock stamped = new StampedLock();
     ReentrantLock fair = new ReentrantLock(true);
     for (int t = 0; t < THREADS; t++) {
-      threads.add(start(() -> {
+      threads.add(start("locks-" + t, () -> {
         for (int i = 0; i < increments; i++) {
           lock.lock();
           try {
@@ -202,14 +202,15 @@ public final class ChurnProgram {
     void run() throws Exception;
   }
 
-  private static Thread start(Body body) {
+  /** Starts a thread named {@code name}: the group first, so that a per-thread view can group them. */
+  private static Thread start(String name, Body body) {
     Thread t = new Thread(() -> {
       try {
         body.run();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-    });
+    }, name);
     t.start();
     return t;
   }
