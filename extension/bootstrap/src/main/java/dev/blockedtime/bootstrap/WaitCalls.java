@@ -84,11 +84,38 @@ public final class WaitCalls {
   }
 
   /**
-   * Entry of the method in which a rendezvous queue waits for a partner ({@code
-   * LinkedTransferQueue.awaitMatch} on JDK 17, {@code LinkedTransferQueue.DualNode.await} on JDK
-   * 25, for both queue types there): reached only when no partner was there. Marks the operation
-   * by the queue type, whether the thread brings an element and whether it is timed; {@link
-   * BlockedTime#opLeave} at its exit.
+   * {@code LockSupport.setCurrentBlocker(blocker)} in JDK 25's {@code
+   * LinkedTransferQueue.DualNode.await(e, ns, blocker, spin)}, where both rendezvous queues wait
+   * for a partner: called once the spin is over and the thread is about to park, and with null
+   * after its parks. Most calls of {@code await} find their partner while they spin and never get
+   * here, so they pay nothing. Marks the operation around the blocker's announcement only, which
+   * opens the wait under its name ({@link BlockedTime#currentBlocker}), as {@link
+   * #setCurrentBlocker} does for JDK 17's {@code SynchronousQueue}.
+   */
+  public static void dualNodeBlocker(Object blocker, Object element, long nanos) {
+    ThreadState s = null;
+    if (blocker != null) {
+      try {
+        s = transferWait(blocker, element != null, nanos != Long.MAX_VALUE);
+      } catch (Throwable t) {
+        s = null; // never into the queue: the wait goes unrecorded
+      }
+    }
+    try {
+      LockSupport.setCurrentBlocker(blocker);
+    } finally {
+      if (s != null) {
+        BlockedTime.opLeave(s);
+      }
+    }
+  }
+
+  /**
+   * The rendezvous queue's operation that is about to wait for a partner, marked by the queue
+   * type, whether the thread brings an element and whether it is timed; the caller calls {@link
+   * BlockedTime#opLeave} after the call it marks. From {@link #dualNodeBlocker} on JDK 25, and from
+   * the entry of {@code LinkedTransferQueue.awaitMatch} on JDK 17 (reached only when no partner
+   * was there), whose exit leaves it.
    */
   public static ThreadState transferWait(Object blocker, boolean data, boolean timed) {
     Registration r = Resources.lookup(blocker);

@@ -21,8 +21,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  * differs between JDK 17 and 25 (each matcher below finds its methods on one of them only):
  *
  * <ul>
- *   <li>JDK 25: both queues wait in {@code LinkedTransferQueue.DualNode.await}, reached only when
- *       no partner was there;
+ *   <li>JDK 25: both queues wait in {@code LinkedTransferQueue.DualNode.await}, which spins for a
+ *       partner first and announces its park with {@code LockSupport.setCurrentBlocker}: that call
+ *       is substituted, so the many calls that find their partner while they spin pay nothing
+ *       (advice at the method's entry cost each of them 100-300 ns, about 2 s of CPU in issue
+ *       #10's program);
  *   <li>JDK 17: {@code LinkedTransferQueue} waits in {@code awaitMatch}, likewise;
  *       {@code SynchronousQueue} waits inside {@code TransferStack.transfer} and {@code
  *       TransferQueue.transfer}, which every operation runs, so there the two parks themselves
@@ -47,9 +50,6 @@ final class RendezvousInstrumentation implements TypeInstrumentation {
   public void transform(TypeTransformer transformer) {
     String advice = RendezvousInstrumentation.class.getName();
     transformer.applyAdviceToMethod(
-        named("await").and(takesArguments(4)).and(isDeclaredBy(named(LTQ + "$DualNode"))),
-        advice + "$DualNodeAwaitAdvice");
-    transformer.applyAdviceToMethod(
         named("awaitMatch").and(takesArguments(5)).and(isDeclaredBy(named(LTQ))),
         advice + "$AwaitMatchAdvice");
     AsmVisitorWrapper parks =
@@ -62,27 +62,21 @@ final class RendezvousInstrumentation implements TypeInstrumentation {
                 named("transfer")
                     .and(takesArguments(3))
                     .and(isDeclaredBy(namedOneOf(SQ + "$TransferStack", SQ + "$TransferQueue"))));
+    AsmVisitorWrapper dualNodeBlocker =
+        MemberSubstitution.relaxed()
+            .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "setCurrentBlocker", 1))
+            .replaceWith(
+                StaticCall.to(
+                    "dualNodeBlocker",
+                    StaticCall.Extra.FIRST_ARGUMENT,
+                    StaticCall.Extra.SECOND_ARGUMENT))
+            .on(
+                named("await")
+                    .and(takesArguments(4))
+                    .and(isDeclaredBy(named(LTQ + "$DualNode"))));
     transformer.applyTransformer(
-        (builder, type, classLoader, module, protectionDomain) -> builder.visit(parks));
-  }
-
-  /** JDK 25: {@code await(e, ns, blocker, spin)}; {@code ns} is {@code Long.MAX_VALUE} untimed. */
-  @SuppressWarnings("unused")
-  public static class DualNodeAwaitAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static ThreadState enter(
-        @Advice.Argument(0) Object element,
-        @Advice.Argument(1) long nanos,
-        @Advice.Argument(2) Object blocker) {
-      return WaitCalls.transferWait(blocker, element != null, nanos != Long.MAX_VALUE);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter ThreadState state) {
-      if (state != null) {
-        BlockedTime.opLeave(state);
-      }
-    }
+        (builder, type, classLoader, module, protectionDomain) ->
+            builder.visit(parks).visit(dualNodeBlocker));
   }
 
   /** JDK 17: {@code awaitMatch(node, pred, e, timed, nanos)} of {@code LinkedTransferQueue}. */

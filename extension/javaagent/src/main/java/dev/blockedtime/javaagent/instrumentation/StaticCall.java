@@ -26,7 +26,9 @@ final class StaticCall implements MemberSubstitution.Substitution.Factory<Member
     /** The method's name, a constant: the operation. */
     METHOD_NAME,
     /** The method's first argument (the element of a rendezvous queue's transfer). */
-    FIRST_ARGUMENT
+    FIRST_ARGUMENT,
+    /** The method's second argument (the timeout of JDK 25's {@code DualNode.await}). */
+    SECOND_ARGUMENT
   }
 
   private final MethodDescription target;
@@ -61,6 +63,9 @@ final class StaticCall implements MemberSubstitution.Substitution.Factory<Member
           break;
         case FIRST_ARGUMENT:
           code.add(MethodVariableAccess.load(instrumentedMethod.getParameters().get(0)));
+          break;
+        case SECOND_ARGUMENT:
+          code.add(MethodVariableAccess.load(instrumentedMethod.getParameters().get(1)));
           break;
       }
     }
