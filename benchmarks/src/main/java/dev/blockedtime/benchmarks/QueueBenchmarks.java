@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -110,6 +111,18 @@ public class QueueBenchmarks {
     }
   }
 
+  /** Shared by the two threads of one {@code sqHandoff} group. */
+  @State(Scope.Group)
+  public static class RendezvousHandoff {
+    final Object element = new Object();
+    BlockingQueue<Object> queue;
+
+    @Setup
+    public void setup() {
+      queue = new SynchronousQueue<>();
+    }
+  }
+
   /*
    * Why the Control checks: at the end of each iteration JMH keeps both threads calling their
    * method ("warm-down", not measured) until both have left the measured loop, then stops them.
@@ -170,6 +183,24 @@ public class QueueBenchmarks {
   @GroupThreads(1)
   public Object ownPutTake(SingleThread s) throws InterruptedException {
     return abqPutTake(s);
+  }
+
+  /**
+   * A {@code SynchronousQueue}'s producer and consumer: on JDK 25 most handoffs find the partner
+   * while they spin in {@code DualNode.await}, without a park, and are not waits; the rest park.
+   */
+  @Benchmark
+  @Group("sqHandoff")
+  @GroupThreads(1)
+  public void sqPut(RendezvousHandoff h, Control control) throws InterruptedException {
+    put(h.queue, h.element, control);
+  }
+
+  @Benchmark
+  @Group("sqHandoff")
+  @GroupThreads(1)
+  public Object sqTake(RendezvousHandoff h, Control control) throws InterruptedException {
+    return take(h.queue, control);
   }
 
   @Benchmark
