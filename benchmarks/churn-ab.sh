@@ -25,14 +25,8 @@ out="${OUT:-$here/target/churn-ab}"
 mkdir -p "$out"
 
 source "$here/build.sh"
-# REV or REV:PATCH
-build() {
-  local rev="${1%%:*}" patch=""
-  [[ $1 == *:* ]] && patch="${1#*:}"
-  "$here/extension-at.sh" "$rev" "$2" ${patch:+"$patch"}
-}
-build "$base" "$out/base.jar"
-build "$change" "$out/change.jar"
+"$here/extension-at.sh" "$base" "$out/base.jar"
+"$here/extension-at.sh" "$change" "$out/change.jar"
 
 for r in $(seq 1 "$rounds"); do
   if ((r % 2)); then order=(base change); else order=(change base); fi

@@ -1,6 +1,6 @@
-"""Summary of run.sh's rounds: per configuration, each fork's score (ops/us, the sum over the four
-threads; higher is better) and CPU time per operation where CompareRunner measured it, with their
-medians, and each round's ratio of the change's fork to the base's."""
+"""Summary of jmh-ab.sh's rounds: per configuration, each fork's score (ops/us, the sum over the
+benchmark's threads; higher is better) and CPU time per operation where CompareRunner measured it,
+with their medians, and each round's ratio of the change's fork to the base's."""
 import json, os, re, statistics, sys
 
 out, rounds = sys.argv[1], int(sys.argv[2])
