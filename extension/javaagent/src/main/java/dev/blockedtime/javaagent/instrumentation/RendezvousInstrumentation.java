@@ -24,8 +24,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  *   <li>JDK 25: both queues wait in {@code LinkedTransferQueue.DualNode.await}, which spins for a
  *       partner first and announces its park with {@code LockSupport.setCurrentBlocker}: that call
  *       is substituted, so the many calls that find their partner while they spin pay nothing
- *       (advice at the method's entry cost each of them 100-300 ns, about 2 s of CPU in issue
- *       #10's program);
+ *       (advice at the method's entry cost each of them 60-500 ns: 8 million calls and 1-2 s a
+ *       run in the SynchronousQueue part of issue #10's program, for fewer than 200,000 parks);
  *   <li>JDK 17: {@code LinkedTransferQueue} waits in {@code awaitMatch}, likewise;
  *       {@code SynchronousQueue} waits inside {@code TransferStack.transfer} and {@code
  *       TransferQueue.transfer}, which every operation runs, so there the two parks themselves
