@@ -10,7 +10,9 @@
 #
 # Environment: JAVA_HOME, SKIP_BUILD=1 and OUT (default benchmarks/target/churn-profile), as
 # churn.sh; BUSY=N runs N busy loops beside the program for as long as it runs, to see what
-# the extension does on a host with less CPU than the program's threads want (default 0).
+# the extension does on a host with less CPU than the program's threads want (default 0);
+# CONFIG=agent profiles the agent alone instead (its profile.collapsed is what
+# benchmarks/profile-diff.py compares with the extension's).
 # Arguments: ChurnProgram's. Linux x64 only.
 set -euo pipefail
 
@@ -24,9 +26,12 @@ source "$here/build.sh"
 
 source "$here/async-profiler.sh"
 
+ext_arg=("-Dotel.javaagent.extensions=$extension")
+[[ "${CONFIG:-ext}" == agent ]] && ext_arg=()
+
 "$root/scripts/with-busy-loops.sh" "${BUSY:-0}" "$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
   "-agentpath:$profiler_lib=start,event=cpu,interval=1ms,file=$out/profile.collapsed,collapsed" \
-  "-Dotel.javaagent.extensions=$extension" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT' | tee "$out/result.txt"
+  "${ext_arg[@]}" "${churn_java[@]}" "$@" 2>/dev/null | grep '^RESULT' | tee "$out/result.txt"
 
 # Inclusive share of each frame: a sample counts once for every distinct frame on its stack.
 awk -v samples="$out/samples.txt" '
