@@ -8,8 +8,8 @@
 #
 #   benchmarks/churn-profile.sh 200000 1000000 1000000    # a quarter of the default sizes
 #
-# Environment: JAVA_HOME, SKIP_BUILD=1 and OUT (default benchmarks/target/churn-profile), as
-# churn.sh; BUSY=N runs N busy loops beside the program for as long as it runs, to see what
+# Environment: JAVA_HOME, SKIP_BUILD=1, OUT (default benchmarks/target/churn-profile) and EXT_ARGS
+# (the extension's extra JVM arguments), as churn.sh; BUSY=N runs N busy loops beside the program for as long as it runs, to see what
 # the extension does on a host with less CPU than the program's threads want (default 0);
 # CONFIG=agent profiles the agent alone instead (its profile.collapsed is what
 # benchmarks/profile-diff.py compares with the extension's).
@@ -26,7 +26,8 @@ source "$here/build.sh"
 
 source "$here/async-profiler.sh"
 
-ext_arg=("-Dotel.javaagent.extensions=$extension")
+# shellcheck disable=SC2206 # EXT_ARGS is a list of arguments
+ext_arg=("-Dotel.javaagent.extensions=$extension" ${EXT_ARGS:-})
 [[ "${CONFIG:-ext}" == agent ]] && ext_arg=()
 
 "$root/scripts/with-busy-loops.sh" "${BUSY:-0}" "$java" -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Where two async-profiler CPU profiles (collapsed stacks, one sample a millisecond) differ.
 
-  benchmarks/profile-diff.py AGENT.collapsed EXT.collapsed [N]
+  benchmarks/profile-diff.py AGENT.collapsed EXT.collapsed [N [FRAME...]]
 
 Prints the two totals split into kernel frames (async-profiler marks them _[k]) and the rest,
 the samples of a few groups (the JIT's compiler threads, the agent's start before main, the
-agent's class transformer, any of the extension's methods), then the N (default 25) leaf frames, the method or kernel function a sample was taken in, whose
+agent's class transformer, the extension's own code), then the N (default 25) leaf frames, the method or kernel function a sample was taken in, whose
 sample counts differ most (B - A), and the same for every frame inclusive (a sample counts once
 for each distinct frame on its stack). A sample is a millisecond of CPU, so the differences are
-milliseconds of CPU, as far as the two runs did the same work. Lambda and other hidden classes
+milliseconds of CPU, as far as the two runs did the same work. Each FRAME (a method, as
+`dev/blockedtime/bootstrap/BlockedTime.opReturned`) adds a row with its samples, inclusive. Lambda and other hidden classes
 are named without their run-specific suffix.
 """
 import collections
@@ -21,8 +22,11 @@ GROUPS = [
     ("  of which C2", "C2Compiler::compile_method"),
     ("the agent's start, before main", "sun/instrument/InstrumentationImpl.loadClassAndCallPremain"),
     ("the agent's class transformer", "AgentBuilder$Default$ExecutingTransformer.doTransform"),
-    ("any of the extension's methods", "dev/blockedtime/bootstrap/|dev/blockedtime/javaagent/"),
 ]
+# The extension's own code: samples whose innermost Java frame is one of its methods (with what
+# the JVM does for it beneath, a stack walk's native part say). Not "any frame": the calls the
+# extension substitutes in the JDK's queues (WaitCalls.await) hold whole parks beneath them.
+OWN = ("dev/blockedtime/bootstrap/", "dev/blockedtime/javaagent/")
 
 
 def load(path):
@@ -54,6 +58,18 @@ def group(path, pattern):
         )
 
 
+def own(path):
+    """The samples whose innermost Java frame is the extension's."""
+    n = 0
+    with open(path) as f:
+        for line in f:
+            stack, _, count = line.rstrip("\n").rpartition(" ")
+            java = [g for g in stack.split(";") if "/" in g and not g.endswith("_[k]")]
+            if java and java[-1].startswith(OWN):
+                n += int(count)
+    return n
+
+
 def table(title, a, b, n):
     print(f"\n{title}\n")
     print("| B - A (ms) | A (ms) | B (ms) | frame |")
@@ -77,6 +93,10 @@ def main():
     for title, pattern in GROUPS:
         a, b = group(a_path, pattern), group(b_path, pattern)
         print(f"| {title} | {a} | {b} | {b - a:+d} |")
+    a, b = own(a_path), own(b_path)
+    print(f"| the extension's own code (innermost Java frame) | {a} | {b} | {b - a:+d} |")
+    for frame in sys.argv[4:]:
+        print(f"| `{frame}`, inclusive | {a_inc[frame]} | {b_inc[frame]} | {b_inc[frame] - a_inc[frame]:+d} |")
     table("Leaf frames (self time)", a_leaf, b_leaf, n)
     table("Every frame, inclusive", a_inc, b_inc, n)
 
