@@ -27,8 +27,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  *       (advice at the method's entry cost each of them 60-500 ns: 8 million calls and 1-2 s a
  *       run in the SynchronousQueue part of issue #10's program, for fewer than 200,000 parks);
  *   <li>JDK 17: {@code LinkedTransferQueue} waits in {@code awaitMatch}, which runs only when no
- *       partner was there and does not spin, so it is marked at its entry (in issue #10's
- *       program: 778-1,898 calls a run for 517-1,042 waits). {@code SynchronousQueue} waits inside
+ *       partner was there and does not spin, so it is marked at its entry (in the
+ *       LinkedTransferQueue part of issue #10's program alone: 778-1,898 calls a run for
+ *       517-1,042 waits). {@code SynchronousQueue} waits inside
  *       {@code TransferStack.transfer} and {@code TransferQueue.transfer}, which every operation
  *       runs, so there the two parks themselves are substituted.
  * </ul>
