@@ -52,24 +52,5 @@ done
   done
   echo
   echo "## change / base: the two extensions' runs of each round"
-  python3 - "$out" "$rounds" <<'PY'
-import re, statistics, sys
-out, rounds = sys.argv[1], int(sys.argv[2])
-def ext(path):
-    m = re.search(r"^\| 1 \| ext \| ([0-9.]+) \| ([0-9.]+) \|", open(path).read(), re.M)
-    return float(m.group(1)), float(m.group(2))
-wall, cpu = [], []
-for r in range(1, rounds + 1):
-    (cw, cc), (bw, bc) = ext(f"{out}/change-{r}/churn.md"), ext(f"{out}/base-{r}/churn.md")
-    wall.append(cw / bw)
-    cpu.append(cc / bc)
-print()
-print("Wall time, each round: " + " ".join(f"{x:.3f}" for x in wall))
-print()
-print(f"Wall time: median **{statistics.median(wall):.3f}**, mean {statistics.mean(wall):.3f}")
-print()
-print("CPU time, each round: " + " ".join(f"{x:.3f}" for x in cpu))
-print()
-print(f"CPU time: median **{statistics.median(cpu):.3f}**, mean {statistics.mean(cpu):.3f}")
-PY
+  "$here/churn-ab-pairs.py" "$out"
 } | tee "$out/summary.md"
