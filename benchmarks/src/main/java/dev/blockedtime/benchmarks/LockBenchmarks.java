@@ -155,6 +155,25 @@ public class LockBenchmarks {
     Blackhole.consumeCPU(5);
   }
 
+  /**
+   * As {@link #heldFairLock}, but 32 threads queue for the lock and each holds it for 20,000 tokens
+   * (about 45 µs here), so that every wait lasts past the stack threshold (1 ms) and is walked:
+   * where the walk runs decides whether the lock's other threads wait for it. Walked when the
+   * acquire returns, it runs inside the critical section; walked before the thread parks (its last
+   * wait on the lock was long, {@code BlockedTime.preWalk}), while another thread holds the lock.
+   * Score: acquisitions per microsecond, all threads.
+   */
+  @Benchmark
+  @Threads(32)
+  public void longWaitsOnAFairLock(Shared s) {
+    s.fairLock.lock();
+    try {
+      Blackhole.consumeCPU(20_000);
+    } finally {
+      s.fairLock.unlock();
+    }
+  }
+
   @Benchmark
   @Threads(2)
   public long contendedSynchronized(Shared s) {

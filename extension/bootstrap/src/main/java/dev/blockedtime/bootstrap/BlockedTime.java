@@ -465,8 +465,13 @@ public final class BlockedTime {
         }
         return;
       }
-      if (s.depth == 0 && begin(s, blocker, true, 0, null) != null) {
-        s.transferSegment = true;
+      if (s.depth == 0) {
+        if (begin(s, blocker, true, 0, null) != null) {
+          s.transferSegment = true;
+          preWalk(s);
+        }
+      } else if (s.open && s.depth == 1) {
+        preWalk(s); // a condition wait's announcement: the lock is released, the park follows
       }
     } catch (Throwable t) {
       failed("wait", t);
@@ -481,10 +486,42 @@ public final class BlockedTime {
         return null;
       }
       ThreadState s = STATE.get();
-      return s.depth == 0 ? begin(s, blocker, true, 0, null) : null;
+      if (s.depth == 0) {
+        ThreadState opened = begin(s, blocker, true, 0, null);
+        if (opened != null) {
+          preWalk(opened);
+        }
+        return opened;
+      }
+      if (s.open && s.depth == 1) {
+        preWalk(s); // a lock's or a condition's park, not a park nested in the wait (depth > 1)
+      }
+      return null;
     } catch (Throwable t) {
       failed("wait", t);
       return null;
+    }
+  }
+
+  /**
+   * About to park inside the open wait of {@code s}: when this thread's last wait on the same
+   * resource lasted the stack threshold, walks the stack now, once a wait, and {@link #finish}
+   * uses it if this wait lasts the threshold too. Walked at the end, a lock wait's walk runs
+   * while the thread holds the lock, and a fair lock's other threads all wait for it; here the
+   * lock is another thread's. It is the same stack (the frames of the wait itself are skipped), so
+   * the same hash. A wait that ends short of the threshold has walked for nothing: at most one walk
+   * per wait that parks, and only after a long one on the same resource.
+   */
+  private static void preWalk(ThreadState s) {
+    if (s.preStack != null || !s.lastWaitWasLong(s.waitToken) || s.busy || s.rehearsal != null
+        || recorder == null) {
+      return;
+    }
+    s.busy = true;
+    try {
+      s.preStack = Frames.waitingStack(settings.stackDepth);
+    } finally {
+      s.busy = false;
     }
   }
 
@@ -621,24 +658,28 @@ public final class BlockedTime {
       s.awaitingExit = false;
       AWAITING_EXIT.add(s.exitStripe, -1);
     }
+    int token = s.waitToken;
     s.waitToken = 0;
     s.waitQueue = null;
     s.open = false;
     s.standalone = false;
     s.depth = 0;
     s.transferSegment = false;
+    Frames.StackInfo walked = s.preStack;
+    s.preStack = null;
     Recorder r = s.rehearsal != null ? s.rehearsal : recorder;
     if (r == null || name == null) {
       return;
     }
     long duration = Math.max(0, end - start);
     Settings cfg = settings;
+    s.waitEnded(token, duration >= cfg.stackThresholdNanos);
     s.busy = true;
     try {
       Frames.StackInfo stack = null;
       boolean first = false;
       if (duration >= cfg.stackThresholdNanos) {
-        stack = Frames.waitingStack(cfg.stackDepth);
+        stack = walked != null ? walked : Frames.waitingStack(cfg.stackDepth);
         if (stack != null) {
           StackTable.Seen seen = StackTable.see(stack.hash);
           first = seen == StackTable.Seen.FIRST;

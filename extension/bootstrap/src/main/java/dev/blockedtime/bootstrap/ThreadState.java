@@ -63,6 +63,15 @@ public final class ThreadState {
   byte role;
   long startNanos;
   long endNanos;
+  /** The open wait's stack, walked before a park (see BlockedTime#preWalk), or null. */
+  Frames.StackInfo preStack;
+  /**
+   * The resources (registration tokens) whose last wait on this thread lasted the stack threshold,
+   * a few of them: a thread that waits on a queue often waits on a latch or a lock in between.
+   */
+  private final int[] longWaits = new int[LONG_WAITS];
+  private int nextLongWait;
+  private static final int LONG_WAITS = 4;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 
@@ -78,6 +87,32 @@ public final class ThreadState {
     this.thread = new java.lang.ref.WeakReference<>(thread);
     this.exitStripe = ExitCounters.stripeOf(thread);
     this.ignored = isAgentThread(thread.getName());
+  }
+
+  /** Whether this thread's last wait on resource {@code token} lasted the stack threshold. */
+  boolean lastWaitWasLong(int token) {
+    int[] t = longWaits;
+    return token != 0 && (t[0] == token || t[1] == token || t[2] == token || t[3] == token);
+  }
+
+  /** Notes whether this thread's wait on resource {@code token} that just ended was long. */
+  void waitEnded(int token, boolean wasLong) {
+    if (token == 0) {
+      return;
+    }
+    int[] t = longWaits;
+    for (int i = 0; i < LONG_WAITS; i++) {
+      if (t[i] == token) {
+        if (!wasLong) {
+          t[i] = 0;
+        }
+        return;
+      }
+    }
+    if (wasLong) {
+      t[nextLongWait] = token;
+      nextLongWait = (nextLongWait + 1) % LONG_WAITS;
+    }
   }
 
   /** The thread, or null once it has died and been collected. */

@@ -79,6 +79,117 @@ class BlockedTimeLocksTest {
     assertThat(InProgressWaits.open()).isZero();
   }
 
+  private static String top(WaitEvent e) {
+    return e.stack.text.split("\n")[0];
+  }
+
+  @Test
+  void aLockWaitAfterALongOneWalksItsStackBeforeItParks() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    QueueDriver.registerLock(sync, "ReentrantLock");
+
+    String[] lines =
+        onNewThread(
+            () -> {
+              String[] at = new String[3];
+              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              QueueDriver.parkBegin(sync); // the thread's first wait on the lock: no walk here
+              Thread.sleep(3);
+              at[0] = QueueDriver.waitEnd(s, 1);
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              at[1] = QueueDriver.parkBegin(sync); // its last wait on the lock was long
+              Thread.sleep(3);
+              at[2] = QueueDriver.waitEnd(s, 1);
+              return at;
+            });
+
+    assertThat(events).hasSize(2);
+    assertThat(top(events.get(0))).isEqualTo(lines[0]);
+    // walked when it parked (the test's park line is the stack's top), not at its end
+    assertThat(top(events.get(1))).isEqualTo(lines[1]).isNotEqualTo(lines[2]);
+    assertThat(events.get(1).durationNanos).isGreaterThanOrEqualTo(3_000_000L);
+  }
+
+  @Test
+  void aWaitWalkedBeforeItParkedThatEndsShortHasNoStackAndTheNextWalksAtItsEnd() throws Exception {
+    BlockedTime.configure(Settings.from(k -> k.endsWith("stack-threshold") ? "50ms" : null));
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    QueueDriver.registerLock(sync, "ReentrantLock");
+
+    String[] lines =
+        onNewThread(
+            () -> {
+              String[] at = new String[2];
+              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              Thread.sleep(60);
+              QueueDriver.waitEnd(s, 1);
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              at[0] = QueueDriver.parkBegin(sync); // walks: the last wait was long
+              QueueDriver.waitEnd(s, 1); // but this one is short
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              QueueDriver.parkBegin(sync); // the last wait was short: no walk
+              Thread.sleep(60);
+              at[1] = QueueDriver.waitEnd(s, 1);
+              return at;
+            });
+
+    assertThat(events).hasSize(3);
+    assertThat(events.get(1).durationNanos).isLessThan(50_000_000L);
+    assertThat(events.get(1).stack).isNull();
+    assertThat(top(events.get(2))).isEqualTo(lines[1]);
+  }
+
+  @Test
+  void aConditionWaitAfterALongOneWalksItsStackWhenItAnnouncesItsPark() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Condition condition = lock.newCondition();
+    QueueDriver.registerLock(condition, "Condition");
+
+    String[] lines =
+        onNewThread(
+            () -> {
+              String[] at = new String[3];
+              for (int i = 0; i < 2; i++) {
+                ThreadState s = BlockedTime.awaitBegin(condition, "await");
+                at[i] = QueueDriver.currentBlocker(condition); // the lock is released here
+                Thread.sleep(3);
+                at[2] = QueueDriver.waitEnd(s, 1);
+              }
+              return at;
+            });
+
+    assertThat(events).hasSize(2);
+    assertThat(top(events.get(0))).isEqualTo(lines[2]);
+    assertThat(top(events.get(1))).isEqualTo(lines[1]);
+  }
+
+  @Test
+  void aParkNestedInsideTheOpenWaitDoesNotWalk() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Object sync = sync(lock, ReentrantLock.class);
+    QueueDriver.registerLock(sync, "ReentrantLock");
+
+    String[] lines =
+        onNewThread(
+            () -> {
+              String[] at = new String[2];
+              for (int i = 0; i < 2; i++) {
+                ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+                ThreadState nested = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+                QueueDriver.parkBegin(sync); // depth 2: code the wait called, not the wait's park
+                Thread.sleep(3);
+                BlockedTime.waitEnd(nested, 1);
+                at[i] = QueueDriver.waitEnd(s, 1);
+              }
+              return at;
+            });
+
+    assertThat(events).hasSize(2);
+    assertThat(top(events.get(1))).isEqualTo(lines[1]);
+  }
+
   @Test
   void timedTryLockThatGaveUpIsTimeout() throws Exception {
     ReentrantLock lock = new ReentrantLock();

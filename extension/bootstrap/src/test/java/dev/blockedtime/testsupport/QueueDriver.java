@@ -51,6 +51,21 @@ public final class QueueDriver {
     return SiteProbe.expected(at);
   }
 
+  /**
+   * Entry of {@code LockSupport.park(blocker)} inside a wait that is open already; returns the
+   * line of its call into the core, the top of a stack walked there.
+   */
+  public static String parkBegin(Object blocker) {
+    StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.parkBegin(blocker);
+    return SiteProbe.expected(at);
+  }
+
+  /** {@code LockSupport.setCurrentBlocker(blocker)}: a condition wait announces its park. */
+  public static String currentBlocker(Object blocker) {
+    StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.currentBlocker(blocker);
+    return SiteProbe.expected(at);
+  }
+
   /** {@code LockSupport.setCurrentBlocker(null)} after a rendezvous park. */
   public static String currentBlockerCleared() {
     StackTraceElement at = new Throwable().getStackTrace()[0]; BlockedTime.currentBlocker(null);
