@@ -83,11 +83,16 @@ class BlockedTimeLocksTest {
     return e.stack.text.split("\n")[0];
   }
 
+  /** The synchronizer of a new {@code ReentrantLock}, registered as the advice would. */
+  private static Object registeredLockSync() {
+    Object sync = sync(new ReentrantLock(), ReentrantLock.class);
+    QueueDriver.registerLock(sync, "ReentrantLock");
+    return sync;
+  }
+
   @Test
   void aLockWaitAfterALongOneWalksItsStackBeforeItParks() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Object sync = sync(lock, ReentrantLock.class);
-    QueueDriver.registerLock(sync, "ReentrantLock");
+    Object sync = registeredLockSync();
 
     String[] lines =
         onNewThread(
@@ -114,9 +119,7 @@ class BlockedTimeLocksTest {
   @Test
   void aWaitWalkedBeforeItParkedThatEndsShortHasNoStackAndTheNextWalksAtItsEnd() throws Exception {
     BlockedTime.configure(Settings.from(k -> k.endsWith("stack-threshold") ? "50ms" : null));
-    ReentrantLock lock = new ReentrantLock();
-    Object sync = sync(lock, ReentrantLock.class);
-    QueueDriver.registerLock(sync, "ReentrantLock");
+    Object sync = registeredLockSync();
 
     String[] lines =
         onNewThread(
@@ -167,9 +170,7 @@ class BlockedTimeLocksTest {
 
   @Test
   void aParkNestedInsideTheOpenWaitDoesNotWalk() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Object sync = sync(lock, ReentrantLock.class);
-    QueueDriver.registerLock(sync, "ReentrantLock");
+    Object sync = registeredLockSync();
 
     String[] lines =
         onNewThread(

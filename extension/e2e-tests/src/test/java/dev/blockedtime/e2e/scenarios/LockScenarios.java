@@ -175,19 +175,24 @@ public final class LockScenarios {
     phaser.arriveAndAwaitAdvance();
   }
 
-  static void condition() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Condition ready = lock.newCondition();
-    later(
-        HOLD_MS,
+  /** Signals {@code condition} of {@code lock} from a new thread after {@code ms}. */
+  static Thread signalLater(ReentrantLock lock, Condition condition, long ms) {
+    return later(
+        ms,
         () -> {
           lock.lock();
           try {
-            ready.signal();
+            condition.signal();
           } finally {
             lock.unlock();
           }
         });
+  }
+
+  static void condition() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Condition ready = lock.newCondition();
+    signalLater(lock, ready, HOLD_MS);
     lock.lock();
     try {
       ready.await();

@@ -53,17 +53,7 @@ public final class RepeatedWaitScenario {
     for (int i = 0; i < TIMES; i++) {
       lock.lock();
       try {
-        Thread signaller =
-            later(
-                DELAY_MS,
-                () -> {
-                  lock.lock();
-                  try {
-                    ready.signal();
-                  } finally {
-                    lock.unlock();
-                  }
-                });
+        Thread signaller = LockScenarios.signalLater(lock, ready, DELAY_MS);
         ready.await();
         signaller.join();
       } finally {
