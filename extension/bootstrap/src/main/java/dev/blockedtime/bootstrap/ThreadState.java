@@ -69,9 +69,8 @@ public final class ThreadState {
    * The resources (registration tokens) whose last wait on this thread lasted the stack threshold,
    * a few of them: a thread that waits on a queue often waits on a latch or a lock in between.
    */
-  private final int[] longWaits = new int[LONG_WAITS];
+  private final int[] longWaits = new int[4];
   private int nextLongWait;
-  private static final int LONG_WAITS = 4;
   /** For lock waits: {@code exclusive} or {@code shared}; null for queue waits. */
   String lockMode;
 
@@ -91,8 +90,15 @@ public final class ThreadState {
 
   /** Whether this thread's last wait on resource {@code token} lasted the stack threshold. */
   boolean lastWaitWasLong(int token) {
-    int[] t = longWaits;
-    return token != 0 && (t[0] == token || t[1] == token || t[2] == token || t[3] == token);
+    if (token == 0) {
+      return false;
+    }
+    for (int t : longWaits) {
+      if (t == token) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Notes whether this thread's wait on resource {@code token} that just ended was long. */
@@ -101,7 +107,7 @@ public final class ThreadState {
       return;
     }
     int[] t = longWaits;
-    for (int i = 0; i < LONG_WAITS; i++) {
+    for (int i = 0; i < t.length; i++) {
       if (t[i] == token) {
         if (!wasLong) {
           t[i] = 0;
@@ -111,7 +117,7 @@ public final class ThreadState {
     }
     if (wasLong) {
       t[nextLongWait] = token;
-      nextLongWait = (nextLongWait + 1) % LONG_WAITS;
+      nextLongWait = (nextLongWait + 1) % t.length;
     }
   }
 
