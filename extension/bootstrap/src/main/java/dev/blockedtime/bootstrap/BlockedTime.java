@@ -467,8 +467,7 @@ public final class BlockedTime {
       }
       if (s.depth == 0) {
         if (begin(s, blocker, true, 0, null) != null) {
-          s.transferSegment = true;
-          preWalk(s);
+          s.transferSegment = true; // a rendezvous queue's wait: walked at its end (see preWalk)
         }
       } else if (s.open && s.depth == 1) {
         preWalk(s); // a condition wait's announcement: the lock is released, the park follows
@@ -504,17 +503,21 @@ public final class BlockedTime {
   }
 
   /**
-   * About to park inside the open wait of {@code s}: when this thread's last wait on the same
-   * resource lasted the stack threshold, walks the stack now, once a wait, and {@link #finish}
-   * uses it if this wait lasts the threshold too. Walked at the end, a lock wait's walk runs
-   * while the thread holds the lock, and a fair lock's other threads all wait for it; here the
-   * lock is another thread's. It is the same stack (the frames of the wait itself are skipped), so
-   * the same hash. A wait that ends short of the threshold has walked for nothing: at most one walk
-   * per wait that parks, and only after a long one on the same resource.
+   * About to park inside the open wait of {@code s} on a lock, semaphore, condition or other
+   * synchronizer: when this thread's last wait on the same resource lasted the stack threshold,
+   * walks the stack now, once a wait, and {@link #finish} uses it if this wait lasts the threshold
+   * too. Walked at the end, a lock wait's walk runs while the thread holds the lock, and a fair
+   * lock's other threads all wait for it; here the lock is another thread's. It is the same stack
+   * (the frames of the wait itself are skipped), so the same hash. A wait that ends short of the
+   * threshold has walked for nothing: at most one walk per wait that parks, and only after a long
+   * one on the same resource. Queue waits walk at their end, where the queue's lock is released
+   * already (the exit advice runs after the method's unlock) or there is none (a rendezvous): a
+   * walk before their park would save no one any time, and in a busy program two in three of them
+   * are wasted (benchmarks/churn-program.md).
    */
   private static void preWalk(ThreadState s) {
-    if (s.preStack != null || !s.lastWaitWasLong(s.waitToken) || s.busy || s.rehearsal != null
-        || recorder == null) {
+    if (s.lockMode == null || s.preStack != null || !s.lastWaitWasLong(s.waitToken) || s.busy
+        || s.rehearsal != null || recorder == null) {
       return;
     }
     s.busy = true;

@@ -726,6 +726,59 @@ class BlockedTimeTest {
   }
 
   @Test
+  void aRendezvousWaitAfterALongOneWalksAtItsEndNotWhenItAnnouncesItsPark() throws Exception {
+    // A lock wait after a long one walks before it parks (BlockedTimeLocksTest); a queue's wait
+    // holds nothing when it ends, so it walks there, and only if it was long.
+    SynchronousQueue<Object> q = new SynchronousQueue<>();
+    QueueDriver.register(q, "SynchronousQueue");
+    Object transferer = field(q, SynchronousQueue.class, "transferer");
+    String[][] lines =
+        onNewThread(
+            () -> {
+              String[][] at = new String[2][];
+              for (int i = 0; i < 2; i++) {
+                ThreadState put = BlockedTime.opEnter(q, "put");
+                String announced = QueueDriver.currentBlocker(transferer);
+                sleep(3);
+                String cleared = QueueDriver.currentBlockerCleared();
+                at[i] = new String[] {announced, cleared, QueueDriver.opExit(put, null, false)};
+              }
+              return at;
+            });
+    assertThat(events).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(events.get(i).stack.text.split("\n")[0])
+          .as("wait %d walked where it ended", i)
+          .isIn(lines[i][1], lines[i][2]);
+    }
+  }
+
+  @Test
+  void aTransferQueuesParkAfterALongWaitDoesNotWalk() throws Exception {
+    LinkedTransferQueue<Object> q = new LinkedTransferQueue<>();
+    QueueDriver.register(q, "LinkedTransferQueue");
+    String[][] lines =
+        onNewThread(
+            () -> {
+              String[][] at = new String[2][];
+              for (int i = 0; i < 2; i++) {
+                ThreadState op = BlockedTime.opEnter(q, "take");
+                String parked = QueueDriver.parkBegin(q); // opens the wait, at depth 0
+                sleep(3);
+                String ended = QueueDriver.waitEnd(op, 1);
+                at[i] = new String[] {parked, ended, QueueDriver.opExit(op, null, false)};
+              }
+              return at;
+            });
+    assertThat(events).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(events.get(i).stack.text.split("\n")[0])
+          .as("wait %d walked where it ended", i)
+          .isIn(lines[i][1], lines[i][2]);
+    }
+  }
+
+  @Test
   void aTimedCallThatGaveUpWithoutParkingIsAWaitOfItsTimeout() throws Exception {
     // JDK 17's SynchronousQueue and LinkedTransferQueue spin and yield before parking: on a
     // saturated machine a timed call can run out of time without a park for the advice to see
