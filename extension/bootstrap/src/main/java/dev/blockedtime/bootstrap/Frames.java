@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import jdk.internal.vm.annotation.DontInline;
 
@@ -26,6 +27,17 @@ public final class Frames {
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static final StackWalker NAMES = StackWalker.getInstance();
+  // A wait's walk asks the VM for the frames it will read in one batch. The JDK's walker fills a
+  // first batch of 6 frames (JDK 17) or 8 (JDK 21 and later), then one of twice as many, and each
+  // call into the VM and each frame it fills cost (the VM resolves every frame's method): a lock
+  // wait's walk reads about 16 frames (the core's, the operation's, then the 8 it keeps), so it
+  // made two calls and had about 24 frames filled. WALK_FRAMES_READ is the most any wait's walk
+  // has read (at most MAX_SKIPPED more than the depth kept): a hint, written without a lock.
+  private static final int MAX_SKIPPED = 16;
+  private static final StackWalker[] WAITING_WALKERS = new StackWalker[64 + 1];
+  private static int walkFramesRead = 16;
+  // JDK 17 to 20 count the two slots the walker reserves in its buffer against the depth estimate
+  private static final int RESERVED_SLOTS = Runtime.version().feature() >= 21 ? 0 : 2;
   private static final int MAX_SITE_DEPTH = 64;
   // The extension's own packages (not dev.blockedtime.* at large: demos and tests live there).
   private static final String OWN_CORE = "dev.blockedtime.bootstrap.";
@@ -305,7 +317,23 @@ public final class Frames {
    */
   @DontInline // see BlockedTime#finish
   public static StackInfo waitingStack(int depth) {
-    return WALKER.walk(s -> waitingStack(s, depth));
+    return waitingWalker().walk(s -> waitingStack(s, depth));
+  }
+
+  /** The walker whose first batch holds the most frames a wait's walk has read. */
+  static StackWalker waitingWalker() {
+    int estimate = Math.min(walkFramesRead + RESERVED_SLOTS, WAITING_WALKERS.length - 1);
+    StackWalker walker = WAITING_WALKERS[estimate];
+    if (walker == null) { // built once per size; a race builds an equal one
+      walker = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), estimate);
+      WAITING_WALKERS[estimate] = walker;
+    }
+    return walker;
+  }
+
+  /** How many frames the next wait's walk asks the VM for in its first batch. */
+  static int walkFramesRead() {
+    return walkFramesRead;
   }
 
   static StackInfo waitingStack(Stream<StackFrame> frames, int depth) {
@@ -332,16 +360,22 @@ public final class Frames {
   /** Fills {@code top} with the frames below the operation's own; returns how many. */
   private static int waitingFrames(Stream<StackFrame> frames, StackFrame[] top) {
     int n = 0;
+    int read = 0;
     Iterator<StackFrame> it = frames.iterator();
     boolean skipping = true;
-    while (it.hasNext() && n < top.length) {
+    // n first: asking for a frame past the last one kept could make the walker fetch a batch
+    while (n < top.length && it.hasNext()) {
       StackFrame frame = it.next();
+      read++;
       String cls = frame.getClassName();
       if (skipping && (isOwn(cls) || isWaitMachinery(cls))) {
         continue;
       }
       skipping = false;
       top[n++] = frame;
+    }
+    if (read > walkFramesRead) {
+      walkFramesRead = Math.min(read, top.length + MAX_SKIPPED);
     }
     return n;
   }

@@ -424,6 +424,44 @@ class FramesTest {
         .isEmpty();
   }
 
+  /** A stack of {@code skipped} lock-machinery frames above {@code kept} application frames. */
+  private static String[] machineryAbove(int skipped, int kept) {
+    String[] frames = new String[skipped + kept];
+    for (int i = 0; i < skipped; i++) {
+      frames[i] = "java.util.concurrent.locks.AbstractQueuedSynchronizer.acquire:" + (i + 1);
+    }
+    for (int i = 0; i < kept; i++) {
+      frames[skipped + i] = "com.acme.Worker.step:" + (i + 1);
+    }
+    return frames;
+  }
+
+  @Test
+  void aWaitingWalkReadsNoFramePastTheLastItKeeps() {
+    // the walker fetches frames from the VM in batches: a frame asked for past the last one kept
+    // can cost another batch
+    int[] read = {0};
+    List<String> kept =
+        Frames.waitingFrames(stack(machineryAbove(3, 10)).peek(f -> read[0]++), 8);
+    assertThat(kept).hasSize(8);
+    assertThat(read[0]).isEqualTo(11);
+  }
+
+  @Test
+  void aWaitsWalkAsksForAsManyFramesAsTheMostAWalkReadAtMostSixteenBeyondItsDepth() {
+    Frames.waitingFrames(stack(machineryAbove(5, 8)), 8);
+    assertThat(Frames.walkFramesRead()).isGreaterThanOrEqualTo(13);
+    int before = Frames.walkFramesRead();
+    Frames.waitingFrames(stack(machineryAbove(1, 8)), 8); // fewer: it stays
+    assertThat(Frames.walkFramesRead()).isEqualTo(before);
+    Frames.waitingFrames(stack(machineryAbove(40, 8)), 8); // a deep wait: 8 + 16 at most
+    assertThat(Frames.walkFramesRead()).isEqualTo(Math.max(before, 24));
+    // a real walk: the same frames whatever the first batch's size
+    List<String> sized = Frames.waitingWalker().walk(f -> Frames.waitingFrames(f, 3));
+    List<String> plain = StackWalker.getInstance().walk(f -> Frames.waitingFrames(f, 3));
+    assertThat(sized).hasSize(3).isEqualTo(plain);
+  }
+
   // ------------------------------------------------------------------ real stacks, called from outside the core
 
   @Test
