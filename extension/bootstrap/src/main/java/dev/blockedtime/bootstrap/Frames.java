@@ -28,10 +28,11 @@ public final class Frames {
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static final StackWalker NAMES = StackWalker.getInstance();
   // A wait's walk asks the VM for the frames it will read in one batch. The JDK's walker fills a
-  // first batch of 6 frames (JDK 17) or 8 (JDK 21 and later), then one of twice as many, and each
-  // call into the VM and each frame it fills cost (the VM resolves every frame's method): a lock
-  // wait's walk reads about 16 frames (the core's, the operation's, then the 8 it keeps), so it
-  // made two calls and had about 24 frames filled. WALK_FRAMES_READ is the most any wait's walk
+  // first batch of 6 frames (JDK 17) or 7 (JDK 25), then one of 12 or 15, and each call into the
+  // VM and each frame it fills cost (the VM resolves every frame's method): a lock wait's walk
+  // reads about 16 frames (the core's, the operation's, then the 8 it keeps), so it made two calls
+  // and had 18 or 22 frames filled (benchmarks/results/stack-walk-sized: 10% less time a walk on
+  // JDK 17, 27% on JDK 25). WALK_FRAMES_READ is the most any wait's walk
   // has read (at most MAX_SKIPPED more than the depth kept): a hint, written without a lock.
   private static final int MAX_SKIPPED = 16;
   private static final StackWalker[] WAITING_WALKERS = new StackWalker[64 + 1];
