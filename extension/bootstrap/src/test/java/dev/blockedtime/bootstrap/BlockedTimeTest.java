@@ -725,6 +725,16 @@ class BlockedTimeTest {
     assertThat(InProgressWaits.open()).isZero();
   }
 
+  /** Each wait's stack starts at one of the two lines where round i's wait could end. */
+  private void assertEachWalkedWhereItEnded(String[][] lines) {
+    assertThat(events).hasSize(lines.length);
+    for (int i = 0; i < lines.length; i++) {
+      assertThat(events.get(i).stack.text.split("\n")[0])
+          .as("wait %d walked where it ended", i)
+          .isIn(lines[i][1], lines[i][2]);
+    }
+  }
+
   @Test
   void aRendezvousWaitAfterALongOneWalksAtItsEndNotWhenItAnnouncesItsPark() throws Exception {
     // A lock wait after a long one walks before it parks (BlockedTimeLocksTest); a queue's wait
@@ -745,12 +755,7 @@ class BlockedTimeTest {
               }
               return at;
             });
-    assertThat(events).hasSize(2);
-    for (int i = 0; i < 2; i++) {
-      assertThat(events.get(i).stack.text.split("\n")[0])
-          .as("wait %d walked where it ended", i)
-          .isIn(lines[i][1], lines[i][2]);
-    }
+    assertEachWalkedWhereItEnded(lines);
   }
 
   @Test
@@ -770,12 +775,7 @@ class BlockedTimeTest {
               }
               return at;
             });
-    assertThat(events).hasSize(2);
-    for (int i = 0; i < 2; i++) {
-      assertThat(events.get(i).stack.text.split("\n")[0])
-          .as("wait %d walked where it ended", i)
-          .isIn(lines[i][1], lines[i][2]);
-    }
+    assertEachWalkedWhereItEnded(lines);
   }
 
   @Test
