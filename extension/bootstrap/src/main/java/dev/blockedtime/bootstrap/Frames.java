@@ -32,8 +32,8 @@ public final class Frames {
   // VM and each frame it fills cost (the VM resolves every frame's method): a lock wait's walk
   // reads about 16 frames (the core's, the operation's, then the 8 it keeps), so it made two calls
   // and had 18 or 22 frames filled (benchmarks/results/stack-walk-sized: 10% less time a walk on
-  // JDK 17, 27% on JDK 25). WALK_FRAMES_READ is the most any wait's walk
-  // has read (at most MAX_SKIPPED more than the depth kept): a hint, written without a lock.
+  // JDK 17, 27% on JDK 25). walkFramesRead is the most any wait's walk has read (at most
+  // MAX_SKIPPED more than the depth kept): a hint, written without a lock.
   private static final int MAX_SKIPPED = 16;
   private static final StackWalker[] WAITING_WALKERS = new StackWalker[64 + 1];
   private static int walkFramesRead = 16;
