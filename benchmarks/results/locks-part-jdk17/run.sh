@@ -4,9 +4,11 @@
 # at COMMIT: as it is (base), with the core opening no wait at all (noop: the advice runs, nothing
 # is timed or recorded; ../churn-ab-queues-noop/noop.patch) and with lock waits closed but not
 # recorded, so nothing of the recording runs while the thread holds the lock it just took
-# (nolockrec: nolockrecord.patch). Scratch builds, never on main. Each run under GNU time; a line
-# per run: round, configuration, the program's RESULT (seconds from main) and PARTS lines, then
-# TIME wall user system voluntary-switches. The voluntary switches count the lock threads' parks.
+# (nolockrec: nolockrecord.patch); BUILDS="base nopark" runs instead a build without the advice on
+# `LockSupport.park` (nopark: nopark.patch). Scratch builds, never on main. Each run under GNU
+# time; a line per run: round, configuration, the program's RESULT (seconds from main) and PARTS
+# lines, then TIME wall user system voluntary-switches. The voluntary switches count the lock
+# threads' parks.
 #
 #   JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 COMMIT=94b82f8 SKIP_BUILD=1 benchmarks/results/locks-part-jdk17/run.sh [ROUNDS]
 #
@@ -23,14 +25,21 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 commit="${COMMIT:?set COMMIT to the commit to build}"
 mkdir -p "$out"
 
+builds="${BUILDS:-base noop nolockrec}"
 source "$here/build.sh"
-"$here/extension-at.sh" "$commit" "$out/base.jar"
-"$here/extension-at.sh" "$commit" "$out/noop.jar" "$share/../churn-ab-queues-noop/noop.patch"
-"$here/extension-at.sh" "$commit" "$out/nolockrec.jar" "$share/nolockrecord.patch"
+for build in $builds; do
+  case $build in
+    base) "$here/extension-at.sh" "$commit" "$out/base.jar" ;;
+    noop) "$here/extension-at.sh" "$commit" "$out/noop.jar" "$share/../churn-ab-queues-noop/noop.patch" ;;
+    nolockrec) "$here/extension-at.sh" "$commit" "$out/nolockrec.jar" "$share/nolockrecord.patch" ;;
+    nopark) "$here/extension-at.sh" "$commit" "$out/nopark.jar" "$share/nopark.patch" ;;
+    *) echo "unknown build $build" >&2; exit 1 ;;
+  esac
+done
 
 echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; commit $commit; args: 1 5000000 0 5"
 for r in $(seq 1 "$rounds"); do
-  for config in agent base noop nolockrec; do
+  for config in agent $builds; do
     ext=()
     [[ $config != agent ]] && ext=("-Dotel.javaagent.extensions=$out/$config.jar")
     line=$(/usr/bin/time -f "TIME %e %U %S %w" "$java" "${ext[@]}" "${churn_java[@]}" 1 5000000 0 5 2>&1 |
