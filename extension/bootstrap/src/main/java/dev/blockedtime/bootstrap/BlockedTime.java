@@ -397,11 +397,7 @@ public final class BlockedTime {
         s.depth++; // a condition wait re-acquiring its lock: part of the wait already open
         return s;
       }
-      ThreadState opened = begin(s, blocker, false, flags, null);
-      if (opened != null) {
-        preWalk(opened); // nothing is held here: the lock, permit or phase is another thread's
-      }
-      return opened;
+      return begin(s, blocker, false, flags, null);
     } catch (Throwable t) {
       failed("wait", t);
       return null;
@@ -481,11 +477,7 @@ public final class BlockedTime {
     }
   }
 
-  /**
-   * Before a park with a blocker, at the few call sites that need it ({@link WaitCalls#parkNanos},
-   * {@link WaitCalls#parkUntil}): JDK 17's timed rendezvous parks open their wait here, and a
-   * timed condition wait, whose lock is released by now, may walk. Pairs with {@link #waitEnd}.
-   */
+  /** Entry of {@code LockSupport.park(blocker)}/{@code parkNanos(blocker, n)}; pairs with {@link #waitEnd}. */
   @DontInline // see finish
   public static ThreadState parkBegin(Object blocker) {
     try {
@@ -501,7 +493,7 @@ public final class BlockedTime {
         return opened;
       }
       if (s.open && s.depth == 1) {
-        preWalk(s); // a condition's park, not a park nested in the wait (depth > 1)
+        preWalk(s); // a lock's or a condition's park, not a park nested in the wait (depth > 1)
       }
       return null;
     } catch (Throwable t) {
@@ -511,18 +503,14 @@ public final class BlockedTime {
   }
 
   /**
-   * The open wait of {@code s} on a lock, semaphore, latch, phaser or condition has begun, and
-   * the thread holds nothing: a synchronizer's slow acquire at its entry ({@link #waitBegin}), a
-   * condition wait once it has released its lock ({@link #currentBlocker}, {@link #parkBegin}).
-   * When this thread's last wait on the same resource lasted the stack threshold, walks the stack
-   * now, once a wait, and {@link #finish} uses it if this wait lasts the threshold too. Walked at
-   * the end, a lock wait's walk runs while the thread holds the lock, and a fair lock's other
-   * threads all wait for it; here the lock is another thread's. It is the same stack (the frames of
-   * the wait itself are skipped), so the same hash. A wait that ends short of the threshold has
-   * walked for nothing: at most one walk per wait, and only after a long one on the same
-   * resource. Nothing here runs per park: a hook on {@code LockSupport.park} itself made the
-   * lock threads of issue #10's program convoy more often (benchmarks/results/locks-part-jdk17).
-   * Queue waits walk at their end, where the queue's lock is released
+   * About to park inside the open wait of {@code s} on a lock, semaphore, condition or other
+   * synchronizer: when this thread's last wait on the same resource lasted the stack threshold,
+   * walks the stack now, once a wait, and {@link #finish} uses it if this wait lasts the threshold
+   * too. Walked at the end, a lock wait's walk runs while the thread holds the lock, and a fair
+   * lock's other threads all wait for it; here the lock is another thread's. It is the same stack
+   * (the frames of the wait itself are skipped), so the same hash. A wait that ends short of the
+   * threshold has walked for nothing: at most one walk per wait that parks, and only after a long
+   * one on the same resource. Queue waits walk at their end, where the queue's lock is released
    * already (the exit advice runs after the method's unlock) or there is none (a rendezvous): a
    * walk before their park would save no one any time, and in a busy program two in three of them
    * are wasted (benchmarks/churn-program.md).

@@ -5,11 +5,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Calls that replace, inside the blocking methods of the queues and the timed waits of
- * conditions, the one call that can park. The instrumentation substitutes them at the call site
- * and passes the queue and the method's name as constants, so that a method which never reaches
- * that call (it did not wait) pays nothing, and one that does is named exactly, without a look at
- * the stack.
+ * Calls that replace, inside the blocking methods of the queues, the one call that can park. The
+ * instrumentation substitutes them at the call site and passes the queue and the method's name
+ * as constants, so that a method which never reaches that call (it did not wait) pays nothing,
+ * and one that does is named exactly, without a look at the stack.
  *
  * <p>Each does what the call it replaces does, no more: the marking around it cannot throw.
  */
@@ -72,45 +71,14 @@ public final class WaitCalls {
     }
   }
 
-  /**
-   * {@code LockSupport.parkNanos(transferer, n)} of JDK 17's {@code SynchronousQueue} in its timed
-   * {@code offer} and {@code poll}.
-   */
-  public static void transferParkNanos(Object blocker, long nanos, Object element) {
+  /** {@code LockSupport.parkNanos(transferer, n)} of JDK 17's timed {@code offer} and {@code poll}. */
+  public static void parkNanos(Object blocker, long nanos, Object element) {
     ThreadState s = BlockedTime.opEnter(blocker, element != null ? "offer" : "poll");
-    try {
-      parkNanos(blocker, nanos);
-    } finally {
-      if (s != null) {
-        BlockedTime.opLeave(s);
-      }
-    }
-  }
-
-  /**
-   * {@code LockSupport.parkNanos(blocker, n)} where a wait needs to know of the park: JDK 17's
-   * timed rendezvous (the park opens the wait) and a timed condition wait (its lock is released
-   * here, see {@link BlockedTime#preWalk}). Every other park in the JVM is left alone.
-   */
-  public static void parkNanos(Object blocker, long nanos) {
-    ThreadState s = BlockedTime.parkBegin(blocker);
     try {
       LockSupport.parkNanos(blocker, nanos);
     } finally {
       if (s != null) {
-        BlockedTime.waitEnd(s, 1);
-      }
-    }
-  }
-
-  /** {@code LockSupport.parkUntil(blocker, deadline)} of a condition's {@code awaitUntil}: as {@link #parkNanos}. */
-  public static void parkUntil(Object blocker, long deadline) {
-    ThreadState s = BlockedTime.parkBegin(blocker);
-    try {
-      LockSupport.parkUntil(blocker, deadline);
-    } finally {
-      if (s != null) {
-        BlockedTime.waitEnd(s, 1);
+        BlockedTime.opLeave(s);
       }
     }
   }

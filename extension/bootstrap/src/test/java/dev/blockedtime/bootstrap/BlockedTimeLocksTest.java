@@ -19,9 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Lock waits through BlockedTime, the test playing the advice (see BlockedTimeTest). */
 class BlockedTimeLocksTest {
-  /** The flags of {@code lock()}'s slow acquire. */
-  private static final int LOCK = LockOps.flags(false, false, false);
-
   @RegisterExtension final LogCapture log = new LogCapture();
 
   private final List<WaitEvent> events = new CopyOnWriteArrayList<>();
@@ -94,17 +91,19 @@ class BlockedTimeLocksTest {
   }
 
   @Test
-  void aLockWaitAfterALongOneWalksItsStackAtTheSlowAcquiresEntry() throws Exception {
+  void aLockWaitAfterALongOneWalksItsStackBeforeItParks() throws Exception {
     Object sync = registeredLockSync();
 
     String[] lines =
         onNewThread(
             () -> {
               String[] at = new String[3];
-              ThreadState s = BlockedTime.waitBegin(sync, LOCK); // the first wait: no walk here
+              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              QueueDriver.parkBegin(sync); // the thread's first wait on the lock: no walk here
               Thread.sleep(3);
               at[0] = QueueDriver.waitEnd(s, 1);
-              s = QueueDriver.waitBegin(sync, LOCK, at, 1); // its last wait on the lock was long
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              at[1] = QueueDriver.parkBegin(sync); // its last wait on the lock was long
               Thread.sleep(3);
               at[2] = QueueDriver.waitEnd(s, 1);
               return at;
@@ -112,13 +111,13 @@ class BlockedTimeLocksTest {
 
     assertThat(events).hasSize(2);
     assertThat(top(events.get(0))).isEqualTo(lines[0]);
-    // walked when the slow acquire began (the test's line is the stack's top), not at its end
+    // walked when it parked (the test's park line is the stack's top), not at its end
     assertThat(top(events.get(1))).isEqualTo(lines[1]).isNotEqualTo(lines[2]);
     assertThat(events.get(1).durationNanos).isGreaterThanOrEqualTo(3_000_000L);
   }
 
   @Test
-  void aWaitWalkedAtItsStartThatEndsShortHasNoStackAndTheNextWalksAtItsEnd() throws Exception {
+  void aWaitWalkedBeforeItParkedThatEndsShortHasNoStackAndTheNextWalksAtItsEnd() throws Exception {
     BlockedTime.configure(Settings.from(k -> k.endsWith("stack-threshold") ? "50ms" : null));
     Object sync = registeredLockSync();
 
@@ -126,12 +125,14 @@ class BlockedTimeLocksTest {
         onNewThread(
             () -> {
               String[] at = new String[2];
-              ThreadState s = BlockedTime.waitBegin(sync, LOCK);
+              ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
               Thread.sleep(60);
               QueueDriver.waitEnd(s, 1);
-              s = QueueDriver.waitBegin(sync, LOCK, at, 0); // walks: the last wait was long
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              at[0] = QueueDriver.parkBegin(sync); // walks: the last wait was long
               QueueDriver.waitEnd(s, 1); // but this one is short
-              s = BlockedTime.waitBegin(sync, LOCK); // the last wait was short: no walk
+              s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+              QueueDriver.parkBegin(sync); // the last wait was short: no walk
               Thread.sleep(60);
               at[1] = QueueDriver.waitEnd(s, 1);
               return at;
@@ -168,34 +169,7 @@ class BlockedTimeLocksTest {
   }
 
   @Test
-  void aTimedConditionWaitAfterALongOneWalksItsStackWhenItParks() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Condition condition = lock.newCondition();
-    QueueDriver.registerLock(condition, "Condition");
-
-    String[] lines =
-        onNewThread(
-            () -> {
-              String[] at = new String[3];
-              for (int i = 0; i < 2; i++) {
-                ThreadState s = BlockedTime.awaitBegin(condition, "awaitNanos");
-                at[i] = QueueDriver.parkBegin(condition); // the substituted parkNanos
-                Thread.sleep(3);
-                at[2] = QueueDriver.waitEnd(s, 1);
-              }
-              return at;
-            });
-
-    assertThat(events).hasSize(2);
-    assertThat(top(events.get(0))).isEqualTo(lines[2]);
-    assertThat(top(events.get(1))).isEqualTo(lines[1]);
-  }
-
-  @Test
-  void anAcquireOrParkNestedInsideTheOpenWaitDoesNotWalk() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Condition condition = lock.newCondition();
-    QueueDriver.registerLock(condition, "Condition");
+  void aParkNestedInsideTheOpenWaitDoesNotWalk() throws Exception {
     Object sync = registeredLockSync();
 
     String[] lines =
@@ -203,10 +177,9 @@ class BlockedTimeLocksTest {
             () -> {
               String[] at = new String[2];
               for (int i = 0; i < 2; i++) {
-                ThreadState s = BlockedTime.awaitBegin(condition, "await");
-                // depth 2: the condition wait re-acquiring its lock, and that acquire's park
-                ThreadState nested = BlockedTime.waitBegin(sync, LOCK);
-                QueueDriver.parkBegin(sync);
+                ThreadState s = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+                ThreadState nested = BlockedTime.waitBegin(sync, LockOps.flags(false, false, false));
+                QueueDriver.parkBegin(sync); // depth 2: code the wait called, not the wait's park
                 Thread.sleep(3);
                 BlockedTime.waitEnd(nested, 1);
                 at[i] = QueueDriver.waitEnd(s, 1);

@@ -52,17 +52,7 @@ public final class QueueDriver {
   }
 
   /**
-   * Entry of a synchronizer's slow acquire; {@code at[i]} gets the line of its call into the core,
-   * the top of a stack walked there.
-   */
-  public static ThreadState waitBegin(Object blocker, int flags, String[] at, int i) {
-    StackTraceElement here = new Throwable().getStackTrace()[0]; ThreadState s = BlockedTime.waitBegin(blocker, flags);
-    at[i] = SiteProbe.expected(here);
-    return s;
-  }
-
-  /**
-   * Entry of a substituted {@code LockSupport.parkNanos(blocker, n)} ({@code WaitCalls}); returns the
+   * Entry of {@code LockSupport.park(blocker)} inside a wait that is open already; returns the
    * line of its call into the core, the top of a stack walked there.
    */
   public static String parkBegin(Object blocker) {

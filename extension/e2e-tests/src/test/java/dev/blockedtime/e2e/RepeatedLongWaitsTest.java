@@ -17,11 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A thread's long waits on a lock, semaphore or condition after a long one walk their stack when
- * they begin (a lock's slow acquire, a condition's park), not when they end (BlockedTime#preWalk):
- * the stack, and so the hash and the series, must be the same as the first wait's, which walked
- * at its end. Queue waits walk at their end every time; the same holds for them. From one run of
- * {@link RepeatedWaitScenario}.
+ * A thread's long waits on a lock, semaphore or condition after a long one walk their stack before
+ * they park, not when they end (BlockedTime#preWalk): the stack, and so the hash and the series,
+ * must be the same as the first wait's, which walked at its end. Queue waits walk at their end
+ * every time; the same holds for them. From one run of {@link RepeatedWaitScenario}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RepeatedLongWaitsTest {

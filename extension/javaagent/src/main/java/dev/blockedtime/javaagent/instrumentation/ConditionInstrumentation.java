@@ -8,8 +8,6 @@ import dev.blockedtime.bootstrap.ThreadState;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.asm.MemberSubstitution;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -17,14 +15,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Condition waits: a call of {@code await*} always waits (for a signal, or a timeout). The
  * application's conditions are named where it calls {@code newCondition()} ({@link
- * AllocationSites}). The timed forms' park is substituted ({@code WaitCalls.parkNanos}, {@code
- * parkUntil}): by then the condition has released its lock, so a walk there holds no one up (the
- * untimed forms announce their park with {@code setCurrentBlocker}, {@link
- * LockSupportInstrumentation}).
+ * AllocationSites}).
  */
 final class ConditionInstrumentation implements TypeInstrumentation {
-  private static final String LOCK_SUPPORT = "java.util.concurrent.locks.LockSupport";
-
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
     return namedOneOf(
@@ -37,15 +30,6 @@ final class ConditionInstrumentation implements TypeInstrumentation {
     transformer.applyAdviceToMethod(
         isPublic().and(namedOneOf("await", "awaitNanos", "awaitUntil", "awaitUninterruptibly")),
         ConditionInstrumentation.class.getName() + "$AwaitAdvice");
-    AsmVisitorWrapper timedParks =
-        MemberSubstitution.relaxed()
-            .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "parkNanos", 2))
-            .replaceWith(StaticCall.to("parkNanos"))
-            .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "parkUntil", 2))
-            .replaceWith(StaticCall.to("parkUntil"))
-            .on(isPublic().and(namedOneOf("await", "awaitNanos", "awaitUntil")));
-    transformer.applyTransformer(
-        (builder, type, classLoader, module, protectionDomain) -> builder.visit(timedParks));
   }
 
   @SuppressWarnings("unused")

@@ -1,9 +1,12 @@
 package dev.blockedtime.javaagent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.blockedtime.bootstrap.BlockedTime;
+import dev.blockedtime.bootstrap.ThreadState;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
 import net.bytebuddy.asm.Advice;
@@ -11,13 +14,11 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code LockSupport.setCurrentBlocker}, which announces a park in the untimed waits of the
- * rendezvous queues (JDK 17 and 25) and of conditions: {@code setCurrentBlocker(blocker)} ...
- * {@code setCurrentBlocker(null)} around the park. It runs only when a thread is about to park;
- * the core ignores every blocker that is not a registered rendezvous queue or an open condition
- * wait. {@code LockSupport.park} itself is not advised: the few timed parks a wait needs to see
- * are substituted where they are called ({@link RendezvousInstrumentation}, {@link
- * ConditionInstrumentation}), and every other park in the JVM pays nothing.
+ * Parks of the rendezvous queues. {@code SynchronousQueue} and {@code LinkedTransferQueue} wait
+ * in private methods that differ between JDK 17 and 25, but on both they announce the wait through
+ * {@code LockSupport}: {@code setCurrentBlocker(queue)} ... {@code setCurrentBlocker(null)} around
+ * an untimed park, or {@code parkNanos(queue, n)}. These methods run only when a thread parks; the
+ * core ignores every blocker that is not a registered rendezvous queue.
  */
 final class LockSupportInstrumentation implements TypeInstrumentation {
   @Override
@@ -27,9 +28,12 @@ final class LockSupportInstrumentation implements TypeInstrumentation {
 
   @Override
   public void transform(TypeTransformer transformer) {
+    String advice = LockSupportInstrumentation.class.getName();
     transformer.applyAdviceToMethod(
-        named("setCurrentBlocker").and(takesArguments(1)),
-        LockSupportInstrumentation.class.getName() + "$CurrentBlockerAdvice");
+        named("setCurrentBlocker").and(takesArguments(1)), advice + "$CurrentBlockerAdvice");
+    transformer.applyAdviceToMethod(
+        namedOneOf("park", "parkNanos", "parkUntil").and(takesArgument(0, Object.class)),
+        advice + "$ParkAdvice");
   }
 
   @SuppressWarnings("unused")
@@ -37,6 +41,21 @@ final class LockSupportInstrumentation implements TypeInstrumentation {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.Argument(0) Object blocker) {
       BlockedTime.currentBlocker(blocker);
+    }
+  }
+
+  @SuppressWarnings("unused")
+  public static class ParkAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static ThreadState enter(@Advice.Argument(0) Object blocker) {
+      return BlockedTime.parkBegin(blocker);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter ThreadState state) {
+      if (state != null) {
+        BlockedTime.waitEnd(state, 1);
+      }
     }
   }
 }

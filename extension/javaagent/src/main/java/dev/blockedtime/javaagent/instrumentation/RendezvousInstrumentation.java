@@ -29,15 +29,14 @@ import net.bytebuddy.matcher.ElementMatcher;
  *   <li>JDK 17: {@code LinkedTransferQueue} waits in {@code awaitMatch}, which runs only when no
  *       partner was there and does not spin, so it is marked at its entry (in the
  *       LinkedTransferQueue part of issue #10's program alone: 778-1,898 calls a run for
- *       517-1,042 waits), and its timed park is substituted. {@code SynchronousQueue} waits inside
+ *       517-1,042 waits). {@code SynchronousQueue} waits inside
  *       {@code TransferStack.transfer} and {@code TransferQueue.transfer}, which every operation
  *       runs, so there the two parks themselves are substituted.
  * </ul>
  *
- * Each names the operation from the element (a producer brings one) and the timeout; the
- * announcement of an untimed park ({@link LockSupportInstrumentation}) or the substituted timed
- * park ({@code WaitCalls.parkNanos}) then opens the wait, and the queue method's exit closes it
- * ({@link QueueInstrumentation}).
+ * Each names the operation from the element (a producer brings one) and the timeout; the parks
+ * beneath then open the wait as usual ({@link LockSupportInstrumentation}), and the queue
+ * method's exit closes it ({@link QueueInstrumentation}).
  */
 final class RendezvousInstrumentation implements TypeInstrumentation {
   private static final String LTQ = "java.util.concurrent.LinkedTransferQueue";
@@ -60,7 +59,7 @@ final class RendezvousInstrumentation implements TypeInstrumentation {
             .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "setCurrentBlocker", 1))
             .replaceWith(StaticCall.to("setCurrentBlocker", StaticCall.Extra.FIRST_ARGUMENT))
             .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "parkNanos", 2))
-            .replaceWith(StaticCall.to("transferParkNanos", StaticCall.Extra.FIRST_ARGUMENT))
+            .replaceWith(StaticCall.to("parkNanos", StaticCall.Extra.FIRST_ARGUMENT))
             .on(
                 named("transfer")
                     .and(takesArguments(3))
@@ -77,14 +76,9 @@ final class RendezvousInstrumentation implements TypeInstrumentation {
                 named("await")
                     .and(takesArguments(4))
                     .and(isDeclaredBy(named(LTQ + "$DualNode"))));
-    AsmVisitorWrapper awaitMatchPark =
-        MemberSubstitution.relaxed()
-            .method(QueueInstrumentation.declaredBy(LOCK_SUPPORT, "parkNanos", 2))
-            .replaceWith(StaticCall.to("parkNanos"))
-            .on(named("awaitMatch").and(takesArguments(5)).and(isDeclaredBy(named(LTQ))));
     transformer.applyTransformer(
         (builder, type, classLoader, module, protectionDomain) ->
-            builder.visit(parks).visit(dualNodeBlocker).visit(awaitMatchPark));
+            builder.visit(parks).visit(dualNodeBlocker));
   }
 
   /** JDK 17: {@code awaitMatch(node, pred, e, timed, nanos)} of {@code LinkedTransferQueue}. */
