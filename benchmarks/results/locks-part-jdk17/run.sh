@@ -5,7 +5,8 @@
 # is timed or recorded; ../churn-ab-queues-noop/noop.patch) and with lock waits closed but not
 # recorded, so nothing of the recording runs while the thread holds the lock it just took
 # (nolockrec: nolockrecord.patch); BUILDS="base nopark" runs instead a build without the advice on
-# `LockSupport.park` (nopark: nopark.patch). Scratch builds, never on main. Each run under GNU
+# `LockSupport.park` (nopark: nopark.patch). Scratch builds, never on main. Any other name in
+# BUILDS is a commit, built as it is (BUILDS="base 20fa075"). Each run under GNU
 # time; a line per run: round, configuration, the program's RESULT (seconds from main) and PARTS
 # lines, then TIME wall user system voluntary-switches. The voluntary switches count the lock
 # threads' parks.
@@ -33,7 +34,10 @@ for build in $builds; do
     noop) "$here/extension-at.sh" "$commit" "$out/noop.jar" "$share/../churn-ab-queues-noop/noop.patch" ;;
     nolockrec) "$here/extension-at.sh" "$commit" "$out/nolockrec.jar" "$share/nolockrecord.patch" ;;
     nopark) "$here/extension-at.sh" "$commit" "$out/nopark.jar" "$share/nopark.patch" ;;
-    *) echo "unknown build $build" >&2; exit 1 ;;
+    *) # any other commit, as it is
+      git -C "$root" rev-parse -q --verify "$build^{commit}" > /dev/null ||
+        { echo "unknown build $build" >&2; exit 1; }
+      "$here/extension-at.sh" "$build" "$out/$build.jar" ;;
   esac
 done
 
