@@ -165,6 +165,7 @@ public final class BlockedTime {
    * {@link Sites}): an application subclass of {@code type}, the j.u.c class it extends. The rare
    * fallback: it walks the stack for the line that constructed it.
    */
+  @DontInline // see Sites
   public static void queueCreated(Object resource, String type) {
     try {
       ThreadState s = STATE.get();
@@ -187,6 +188,7 @@ public final class BlockedTime {
    * site names: an application subclass of {@code type}. {@code blocker} is the object its waits
    * park on (its synchronizer, or the lock itself). Walks the stack, as {@link #queueCreated}.
    */
+  @DontInline // see Sites
   public static void lockCreated(Object lock, Object blocker, String type) {
     try {
       ThreadState s = STATE.get();

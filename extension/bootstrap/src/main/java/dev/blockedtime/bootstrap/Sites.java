@@ -1,5 +1,7 @@
 package dev.blockedtime.bootstrap;
 
+import jdk.internal.vm.annotation.DontInline;
+
 /**
  * Where application code builds a resource. The extension rewrites each application class once,
  * when it loads: right after every {@code new} of a covered {@code java.util.concurrent} type, every
@@ -12,12 +14,19 @@ package dev.blockedtime.bootstrap;
  * application's code, learned when its class loads. What these methods cost is one identity hash
  * and two array stores (see {@link Registry}).
  *
+ * <p>Not inlined: C2 inlined the registration (the registry's and the resource's fields read
+ * through VarHandles) into the application's method at every call site, so a method that builds
+ * eight kinds of resource compiled to 29 KB instead of 7 KB, and its compilation took seconds of
+ * the only C2 thread of a 2-CPU machine (ChurnProgram.use, benchmarks/churn-compilation.sh). A
+ * call costs a construction a few nanoseconds.
+ *
  * <p>Called from application code on any thread: every method catches everything.
  */
 public final class Sites {
   private Sites() {}
 
   /** After {@code new T(...)} of a covered queue type {@code type}, or of a {@code CyclicBarrier}. */
+  @DontInline
   public static void composite(Object resource, int site) {
     try {
       Resources.registerComposite(resource, site);
@@ -27,6 +36,7 @@ public final class Sites {
   }
 
   /** After {@code new T(...)} of a lock, semaphore, latch, stamped lock or phaser of {@code type}. */
+  @DontInline
   public static void lock(Object lock, int site) {
     try {
       Resources.registerLockObject(lock, site);
@@ -36,6 +46,7 @@ public final class Sites {
   }
 
   /** After a {@code newCondition()} call: the result, if it is a JDK condition, is a resource. */
+  @DontInline
   public static void condition(Object condition, int site) {
     try {
       if (condition != null) {
@@ -52,6 +63,7 @@ public final class Sites {
    * (the queue's waits are its workers', and it has none before): building such a pool costs one
    * registration.
    */
+  @DontInline
   public static void executor(Object executor, int site) {
     try {
       if (executor != null && !ExecutorTasks.built(Blockers.unwrapExecutor(executor), site)) {
@@ -63,6 +75,7 @@ public final class Sites {
   }
 
   /** After {@code new T(...)} of a {@code ThreadPoolExecutor}, {@code ScheduledThreadPoolExecutor} or {@code ForkJoinPool}. */
+  @DontInline
   public static void pool(Object pool, int site) {
     try {
       ExecutorTasks.built(pool, site);

@@ -3,6 +3,7 @@ package dev.blockedtime.bootstrap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import jdk.internal.vm.annotation.DontInline;
 
 /**
  * Calls that replace, inside the blocking methods of the queues, the one call that can park. The
@@ -11,11 +12,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * and one that does is named exactly, without a look at the stack.
  *
  * <p>Each does what the call it replaces does, no more: the marking around it cannot throw.
+ *
+ * <p>The calls reached only when the thread is about to wait are not inlined: C2 inlined {@link
+ * #dualNodeBlocker}, with the lookup of the queue's name, into {@code SynchronousQueue}'s {@code
+ * xferLifo}, whose handoffs mostly never reach it (a 10.7 KB method instead of 4.7 KB; {@code
+ * benchmarks/churn-compilation.sh}). A call costs nothing next to the park that follows it.
  */
 public final class WaitCalls {
   private WaitCalls() {}
 
   /** {@code notFull.await()} / {@code notEmpty.await()} in {@code put}, {@code take}, ... */
+  @DontInline
   public static void await(Condition condition, Object queue, String method)
       throws InterruptedException {
     ThreadState s = BlockedTime.opEnter(queue, method);
@@ -29,6 +36,7 @@ public final class WaitCalls {
   }
 
   /** {@code notFull.awaitNanos(n)} / {@code notEmpty.awaitNanos(n)} in the timed variants. */
+  @DontInline
   public static long awaitNanos(Condition condition, long nanos, Object queue, String method)
       throws InterruptedException {
     ThreadState s = BlockedTime.opEnter(queue, method);
@@ -56,6 +64,7 @@ public final class WaitCalls {
    * {@code LockSupport.setCurrentBlocker(transferer)} before JDK 17's {@code SynchronousQueue}
    * parks untimed: a {@code put} when it holds an element, else a {@code take}.
    */
+  @DontInline
   public static void setCurrentBlocker(Object blocker, Object element) {
     if (blocker == null) {
       LockSupport.setCurrentBlocker(null);
@@ -72,6 +81,7 @@ public final class WaitCalls {
   }
 
   /** {@code LockSupport.parkNanos(transferer, n)} of JDK 17's timed {@code offer} and {@code poll}. */
+  @DontInline
   public static void parkNanos(Object blocker, long nanos, Object element) {
     ThreadState s = BlockedTime.opEnter(blocker, element != null ? "offer" : "poll");
     try {
@@ -92,6 +102,7 @@ public final class WaitCalls {
    * opens the wait under its name ({@link BlockedTime#currentBlocker}), as {@link
    * #setCurrentBlocker} does for JDK 17's {@code SynchronousQueue}.
    */
+  @DontInline
   public static void dualNodeBlocker(Object blocker, Object element, long nanos) {
     ThreadState s = null;
     if (blocker != null) {
