@@ -16,10 +16,10 @@ import jdk.internal.vm.annotation.DontInline;
  *
  * <p>Not inlined: C2 inlined the registration (the registry's and the resource's fields read
  * through VarHandles) into the application's method at every call site, so a method that builds
- * eight kinds of resource compiled to 29 KB of code where a call leaves 13 KB (7 KB under the
- * agent alone), and its compilation held the only C2 thread of a 2-CPU machine for seconds
- * (ChurnProgram.use, benchmarks/churn-compilation.sh). The call costs a construction a few
- * nanoseconds.
+ * eight kinds of resource compiled to 15-29 KB of code where the calls leave 11-13 KB (7 KB under
+ * the agent alone), once in a compilation that held the only C2 thread of a 2-CPU machine for
+ * seconds (ChurnProgram.use on JDK 25, benchmarks/churn-compilation.sh). The call costs a
+ * construction nothing measurable (benchmarks/results/construction-sites-ab).
  *
  * <p>Called from application code on any thread: every method catches everything.
  */

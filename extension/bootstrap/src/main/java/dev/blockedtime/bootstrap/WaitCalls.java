@@ -15,8 +15,9 @@ import jdk.internal.vm.annotation.DontInline;
  *
  * <p>The calls reached only when the thread is about to wait are not inlined: C2 inlined {@link
  * #dualNodeBlocker}, with the lookup of the queue's name, into {@code SynchronousQueue}'s {@code
- * xferLifo}, whose handoffs mostly never reach it (a 10.7 KB method instead of 4.7 KB; {@code
- * benchmarks/churn-compilation.sh}). A call costs nothing next to the park that follows it.
+ * xferLifo}, whose handoffs mostly never reach it (a 10.8 KB method instead of 4.7 KB, in one
+ * run of three of {@code benchmarks/churn-compilation.sh}). A call costs nothing next to the park
+ * that follows it.
  */
 public final class WaitCalls {
   private WaitCalls() {}
