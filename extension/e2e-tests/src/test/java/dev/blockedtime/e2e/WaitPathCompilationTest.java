@@ -65,8 +65,12 @@ class WaitPathCompilationTest {
                 .receiver(receiver)
                 .jvmArg("-XX:+UnlockDiagnosticVMOptions")
                 .jvmArg("-XX:CompileCommand=quiet")
+                // handle() compiled on its own, whatever main's loop does: its inlining is printed
+                .jvmArg("-XX:CompileCommand=dontinline," + PerRequestScenario.class.getName() + "::handle")
                 .jvmArg("-XX:CompileCommand=PrintInlining," + PerRequestScenario.class.getName() + "::handle")
+                // the call to dualNodeBlocker is in DualNode.await, compiled into xferLifo or alone
                 .jvmArg("-XX:CompileCommand=PrintInlining,java.util.concurrent.SynchronousQueue$Transferer::xferLifo")
+                .jvmArg("-XX:CompileCommand=PrintInlining,java.util.concurrent.LinkedTransferQueue$DualNode::await")
                 .args("200000")
                 .start()) {
       assertThat(jvm.waitFor(Duration.ofSeconds(120))).as(jvm.output()).isZero();
@@ -83,12 +87,13 @@ class WaitPathCompilationTest {
       }
       assertThat(sites).as(jvm.output()).noneMatch(l -> l.contains("inline (hot)"));
       if (ScenarioJvm.javaFeatureVersion(ScenarioJvm.defaultJava()) >= 21) {
-        // JDK 21+: SynchronousQueue's transfer announces its park through WaitCalls.dualNodeBlocker
+        // JDK 21+: SynchronousQueue's transfer announces its park through WaitCalls.dualNodeBlocker.
+        // Whether C2 compiles that call at all depends on how often the handoff parked while it
+        // profiled (a call never reached is left out), so only an inlined one fails the test.
         List<String> transfer =
             jvm.lines().stream()
                 .filter(l -> l.contains("dev.blockedtime.bootstrap.WaitCalls::dualNodeBlocker"))
                 .collect(Collectors.toList());
-        assertThat(transfer).as(jvm.output()).anyMatch(l -> l.contains("don't inline by annotation"));
         assertThat(transfer).as(jvm.output()).noneMatch(l -> l.contains("inline (hot)"));
       }
     }
