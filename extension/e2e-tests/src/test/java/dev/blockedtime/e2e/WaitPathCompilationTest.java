@@ -41,10 +41,7 @@ class WaitPathCompilationTest {
                 .start()) {
       assertThat(jvm.waitFor(Duration.ofSeconds(120))).as(jvm.output()).isZero();
       assertThat(jvm.output()).contains("DONE");
-      List<String> core =
-          jvm.lines().stream()
-              .filter(l -> l.contains("dev.blockedtime.bootstrap.BlockedTime::"))
-              .collect(Collectors.toList());
+      List<String> core = linesAbout(jvm, "dev.blockedtime.bootstrap.BlockedTime::");
       // the compiled queue methods call the wait path's exit ...
       assertThat(core)
           .as(jvm.output())
@@ -75,10 +72,7 @@ class WaitPathCompilationTest {
                 .start()) {
       assertThat(jvm.waitFor(Duration.ofSeconds(120))).as(jvm.output()).isZero();
       assertThat(jvm.output()).contains("DONE");
-      List<String> sites =
-          jvm.lines().stream()
-              .filter(l -> l.contains("dev.blockedtime.bootstrap.Sites::"))
-              .collect(Collectors.toList());
+      List<String> sites = linesAbout(jvm, "dev.blockedtime.bootstrap.Sites::");
       // handle() builds a lock, a latch and a semaphore (Sites.lock), a condition and a queue
       for (String site : List.of("lock", "condition", "composite")) {
         assertThat(sites)
@@ -90,12 +84,14 @@ class WaitPathCompilationTest {
         // JDK 21+: SynchronousQueue's transfer announces its park through WaitCalls.dualNodeBlocker.
         // Whether C2 compiles that call at all depends on how often the handoff parked while it
         // profiled (a call never reached is left out), so only an inlined one fails the test.
-        List<String> transfer =
-            jvm.lines().stream()
-                .filter(l -> l.contains("dev.blockedtime.bootstrap.WaitCalls::dualNodeBlocker"))
-                .collect(Collectors.toList());
+        List<String> transfer = linesAbout(jvm, "dev.blockedtime.bootstrap.WaitCalls::dualNodeBlocker");
         assertThat(transfer).as(jvm.output()).noneMatch(l -> l.contains("inline (hot)"));
       }
     }
+  }
+
+  /** The lines of the JVM's output that name {@code method} (class::name). */
+  private static List<String> linesAbout(ScenarioJvm jvm, String method) {
+    return jvm.lines().stream().filter(l -> l.contains(method)).collect(Collectors.toList());
   }
 }
